@@ -1,0 +1,1 @@
+"""The exercise domain: scenarios, exercises, teams, the event log and the clock."""

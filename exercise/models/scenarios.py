@@ -1,0 +1,117 @@
+"""A scenario: the scripted crisis that exercises are run from."""
+
+from django.conf import settings
+from django.db import models
+
+INJECT_KINDS = (
+    "border_tension",
+    "terror_incident",
+    "maritime",
+    "cyber",
+    "humanitarian",
+    "media",
+    "intelligence",
+    "other",
+)
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+class Scenario(models.Model):
+    key = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    duration = models.FloatField(help_text="Planned length in exercise seconds.")
+    scoring = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScenarioTeam(models.Model):
+    """A state played in the scenario; each exercise copies these into its teams."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="teams")
+    key = models.CharField(max_length=16)
+    name = models.CharField(max_length=120)
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "key"], name="unique_scenario_team_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.name}"
+
+
+class Objective(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="objectives")
+    key = models.CharField(max_length=32)
+    text = models.TextField()
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "key"], name="unique_objective_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.text}"
+
+
+class Inject(models.Model):
+    """A scripted event, due at an offset of exercise time or on a trigger."""
+
+    class Trigger(models.TextChoices):
+        AFTER = "after"
+        MET = "met"
+        MISSED = "missed"
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="injects")
+    key = models.CharField(max_length=32)
+    order = models.PositiveIntegerField()
+    at = models.FloatField(null=True, blank=True, help_text="Exercise seconds after start.")
+    trigger = models.CharField(max_length=8, choices=Trigger.choices, blank=True)
+    trigger_ref = models.CharField(max_length=32, blank=True, help_text="Inject or expectation key.")
+    trigger_delay = models.FloatField(default=0)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=[(k, k) for k in INJECT_KINDS])
+    severity = models.CharField(max_length=16, choices=[(s, s) for s in SEVERITIES])
+    to_all = models.BooleanField(default=False)
+    to = models.JSONField(default=list, blank=True, help_text="Team keys, when not to all.")
+    body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "key"], name="unique_inject_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.title}"
+
+
+class Expectation(models.Model):
+    """What the teams an inject targets are expected to do, and what it is worth."""
+
+    class Mode(models.TextChoices):
+        EACH = "each"
+        ANY = "any"
+
+    inject = models.ForeignKey(Inject, on_delete=models.CASCADE, related_name="expectations")
+    key = models.CharField(max_length=32)
+    order = models.PositiveIntegerField()
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    teams = models.JSONField(default=list)
+    event = models.CharField(max_length=40)
+    where = models.JSONField(default=dict, blank=True)
+    within = models.FloatField()
+    points = models.IntegerField(default=0)
+    objective = models.ForeignKey(Objective, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["inject__order", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.event}"

@@ -1,0 +1,401 @@
+"""The scenario document: validation into a normal form, and the form's export.
+
+A scenario writer sees every problem at once, each with the path of the field it is
+about (``injects[2].to``) and a sentence that says what to write instead.
+"""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from exercise.durations import format_duration, parse_duration
+from exercise.errors import Invalid, Problem
+from exercise.event_kinds import ALL_KINDS
+from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
+
+SCENARIO_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ITEM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+TOP_FIELDS = ("key", "title", "summary", "duration", "objectives", "teams", "injects", "scoring")
+INJECT_FIELDS = ("key", "at", "trigger", "title", "kind", "severity", "to", "body", "expect")
+EXPECT_FIELDS = ("key", "each", "any", "event", "where", "within", "points", "objective")
+TRIGGER_TYPES = ("after", "met", "missed")
+MAX_TEXT = 20_000
+
+
+class _Checker:
+    """Collects problems while reading one document."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append({"path": path, "message": message})
+
+    def mapping(self, value: Any, path: str, fields: tuple[str, ...]) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problem(path, "must be a mapping of fields")
+            return None
+        for name in value:
+            if name not in fields:
+                self.problem(
+                    f"{path}.{name}" if path else str(name), f"unknown field; expected one of {', '.join(fields)}"
+                )
+        return value
+
+    def items(self, value: Any, path: str, *, required: bool) -> list[Any]:
+        if value is None:
+            if required:
+                self.problem(path, "is required and must list at least one entry")
+            return []
+        if not isinstance(value, list):
+            self.problem(path, "must be a list")
+            return []
+        if required and not value:
+            self.problem(path, "must list at least one entry")
+        return value
+
+    def text(self, obj: dict[str, Any], name: str, path: str, *, required: bool = True, limit: int = 200) -> str:
+        value = obj.get(name)
+        if value is None:
+            if required:
+                self.problem(path, "is required")
+            return ""
+        if not isinstance(value, str):
+            self.problem(path, f"must be text, not {_describe(value)}; put it in quotes")
+            return ""
+        if required and not value.strip():
+            self.problem(path, "must not be empty")
+        if len(value) > limit:
+            self.problem(path, f"is {len(value)} characters long; the limit is {limit}")
+        return value
+
+    def key(self, obj: dict[str, Any], path: str, pattern: re.Pattern[str], seen: set[str], what: str) -> str:
+        value = self.text(obj, "key", f"{path}.key", limit=64)
+        if value and not pattern.match(value):
+            self.problem(f"{path}.key", f"'{value}' is not a valid {what} key: use letters, digits, '-' or '_'")
+        elif value in seen:
+            self.problem(f"{path}.key", f"{what} key '{value}' is used twice")
+        seen.add(value)
+        return value
+
+    def duration(self, obj: dict[str, Any], name: str, path: str, *, positive: bool = False) -> float | None:
+        if obj.get(name) is None:
+            self.problem(path, "is required: a duration such as 90m, 1h30m or 45s")
+            return None
+        try:
+            seconds = parse_duration(obj[name])
+        except ValueError as exc:
+            self.problem(path, str(exc))
+            return None
+        if positive and seconds <= 0:
+            self.problem(path, "must be longer than zero")
+            return None
+        return seconds
+
+    def choice(self, obj: dict[str, Any], name: str, path: str, options: tuple[str, ...]) -> str:
+        value = obj.get(name)
+        if value is None:
+            self.problem(path, f"is required; one of {', '.join(options)}")
+            return ""
+        if value not in options:
+            self.problem(path, f"'{value}' is not one of {', '.join(options)}")
+            return ""
+        return str(value)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def validate_document(document: Any) -> dict[str, Any]:
+    """The document in normal form (durations in seconds); Invalid listing every problem."""
+    check = _Checker()
+    top = check.mapping(document, "", TOP_FIELDS)
+    if top is None:
+        raise Invalid("The scenario has problems.", check.problems)
+    result: dict[str, Any] = {
+        "key": check.text(top, "key", "key", limit=64),
+        "title": check.text(top, "title", "title"),
+        "summary": check.text(top, "summary", "summary", required=False, limit=MAX_TEXT),
+        "duration": check.duration(top, "duration", "duration", positive=True),
+    }
+    if result["key"] and not SCENARIO_KEY.match(result["key"]):
+        check.problem("key", f"'{result['key']}' is not a valid scenario key: use lower-case letters, digits and '-'")
+    result["objectives"] = _objectives(check, top.get("objectives"))
+    result["teams"] = _teams(check, top.get("teams"))
+    result["injects"] = _injects(check, top.get("injects"), {t["key"] for t in result["teams"]})
+    _cross_references(check, result)
+    result["scoring"] = _scoring(check, top.get("scoring"))
+    if check.problems:
+        raise Invalid(f"The scenario has {len(check.problems)} problem(s).", check.problems)
+    return result
+
+
+def _objectives(check: _Checker, value: Any) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    objectives = []
+    for index, item in enumerate(check.items(value, "objectives", required=False)):
+        path = f"objectives[{index}]"
+        obj = check.mapping(item, path, ("key", "text"))
+        if obj is not None:
+            key = check.key(obj, path, ITEM_KEY, seen, "objective")
+            objectives.append({"key": key, "text": check.text(obj, "text", f"{path}.text", limit=2000)})
+    return objectives
+
+
+def _teams(check: _Checker, value: Any) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    teams = []
+    for index, item in enumerate(check.items(value, "teams", required=True)):
+        path = f"teams[{index}]"
+        obj = check.mapping(item, path, ("key", "name"))
+        if obj is not None:
+            key = check.key(obj, path, ITEM_KEY, seen, "team")
+            teams.append({"key": key, "name": check.text(obj, "name", f"{path}.name", limit=120)})
+    if len(teams) > 60:
+        check.problem("teams", f"lists {len(teams)} teams; an exercise holds at most 60")
+    return teams
+
+
+def _team_keys(
+    check: _Checker, value: Any, path: str, known: set[str], *, allow_empty: bool = False
+) -> str | list[str]:
+    """``all`` or a list of known team keys."""
+    if value == "all":
+        return "all"
+    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+        check.problem(path, 'must be "all" or a list of team keys such as [ARC, BOR]')
+        return []
+    if not value and not allow_empty:
+        check.problem(path, "must name at least one team")
+    for index, key in enumerate(value):
+        if key not in known:
+            check.problem(
+                f"{path}[{index}]", f"unknown team key '{key}'; the teams are {', '.join(sorted(known)) or 'none'}"
+            )
+    if len(set(value)) != len(value):
+        check.problem(path, "names a team twice")
+    return list(value)
+
+
+def _injects(check: _Checker, value: Any, teams: set[str]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    injects = []
+    for index, item in enumerate(check.items(value, "injects", required=True)):
+        path = f"injects[{index}]"
+        obj = check.mapping(item, path, INJECT_FIELDS)
+        if obj is None:
+            continue
+        inject = {
+            "key": check.key(obj, path, ITEM_KEY, seen, "inject"),
+            "at": None,
+            "trigger": None,
+            "title": check.text(obj, "title", f"{path}.title"),
+            "kind": check.choice(obj, "kind", f"{path}.kind", INJECT_KINDS),
+            "severity": check.choice(obj, "severity", f"{path}.severity", SEVERITIES),
+            "to": _team_keys(check, obj.get("to"), f"{path}.to", teams),
+            "body": check.text(obj, "body", f"{path}.body", required=False, limit=MAX_TEXT),
+        }
+        has_at, has_trigger = obj.get("at") is not None, obj.get("trigger") is not None
+        if has_at == has_trigger:
+            check.problem(path, "needs exactly one of `at` (a time such as 5m) or `trigger`")
+        elif has_at:
+            inject["at"] = check.duration(obj, "at", f"{path}.at")
+        else:
+            inject["trigger"] = _trigger(check, obj["trigger"], f"{path}.trigger")
+        targets = teams if inject["to"] == "all" else set(inject["to"])
+        inject["expect"] = [
+            _expectation(check, entry, f"{path}.expect[{n}]", targets)
+            for n, entry in enumerate(check.items(obj.get("expect"), f"{path}.expect", required=False))
+        ]
+        injects.append(inject)
+    return injects
+
+
+def _trigger(check: _Checker, value: Any, path: str) -> dict[str, Any] | None:
+    obj = check.mapping(value, path, (*TRIGGER_TYPES, "delay"))
+    if obj is None:
+        return None
+    types = [t for t in TRIGGER_TYPES if t in obj]
+    if len(types) != 1:
+        check.problem(path, "needs exactly one of after: INJECT, met: EXPECTATION or missed: EXPECTATION")
+        return None
+    ref = obj[types[0]]
+    if not isinstance(ref, str) or not ref:
+        check.problem(f"{path}.{types[0]}", "must be a key written as text")
+        return None
+    delay = check.duration(obj, "delay", f"{path}.delay") if obj.get("delay") is not None else 0.0
+    return {"type": types[0], "ref": ref, "delay": delay or 0.0}
+
+
+def _expectation(check: _Checker, value: Any, path: str, targets: set[str]) -> dict[str, Any]:
+    obj = check.mapping(value, path, EXPECT_FIELDS)
+    if obj is None:
+        return {
+            "key": "",
+            "mode": "each",
+            "teams": [],
+            "event": "",
+            "where": {},
+            "within": None,
+            "points": 0,
+            "objective": None,
+            "path": path,
+        }
+    key = check.key(obj, path, ITEM_KEY, set(), "expectation")
+    modes = [m for m in ("each", "any") if m in obj]
+    if len(modes) != 1:
+        check.problem(path, "needs exactly one of `each` (decided per team) or `any` (once for the group)")
+    mode = modes[0] if len(modes) == 1 else "each"
+    teams = _team_keys(check, obj.get(mode), f"{path}.{mode}", targets) if len(modes) == 1 else []
+    event = obj.get("event")
+    if event is None:
+        check.problem(f"{path}.event", "is required: the kind of event that meets it, such as hotline.requested")
+    elif event not in ALL_KINDS:
+        check.problem(f"{path}.event", f"'{event}' is not an event kind; see the list of kinds in the API document")
+    where = obj.get("where") or {}
+    if not isinstance(where, dict) or not all(isinstance(v, str | int | float | bool) for v in where.values()):
+        check.problem(f"{path}.where", "must map event data fields to plain values, such as {kind: joint_patrol}")
+        where = {}
+    points = obj.get("points", 0)
+    if isinstance(points, bool) or not isinstance(points, int) or not -1000 <= points <= 1000:
+        check.problem(f"{path}.points", "must be a whole number from -1000 to 1000")
+        points = 0
+    objective = obj.get("objective")
+    if objective is not None and not isinstance(objective, str):
+        check.problem(f"{path}.objective", "must be an objective key written as text")
+        objective = None
+    return {
+        "key": key,
+        "mode": mode,
+        "teams": teams,
+        "event": event if isinstance(event, str) else "",
+        "where": where,
+        "within": check.duration(obj, "within", f"{path}.within", positive=True),
+        "points": points,
+        "objective": objective,
+        "path": path,
+    }
+
+
+def _cross_references(check: _Checker, scenario: dict[str, Any]) -> None:
+    """Keys that must exist elsewhere in the document, and triggers that never fire."""
+    objectives = {o["key"] for o in scenario["objectives"]}
+    owner: dict[str, str] = {}
+    for index, inject in enumerate(scenario["injects"]):
+        for n, expectation in enumerate(inject["expect"]):
+            path = expectation.pop("path")
+            if expectation["key"] in owner:
+                check.problem(f"{path}.key", f"expectation key '{expectation['key']}' is used twice")
+            owner[expectation["key"]] = inject["key"]
+            if expectation["objective"] is not None and expectation["objective"] not in objectives:
+                check.problem(
+                    f"injects[{index}].expect[{n}].objective", f"unknown objective '{expectation['objective']}'"
+                )
+    inject_keys = {i["key"] for i in scenario["injects"]}
+    depends_on: dict[str, str] = {}
+    for index, inject in enumerate(scenario["injects"]):
+        trigger = inject["trigger"]
+        if not trigger:
+            continue
+        path = f"injects[{index}].trigger.{trigger['type']}"
+        if trigger["type"] == "after":
+            if trigger["ref"] not in inject_keys:
+                check.problem(path, f"no inject has the key '{trigger['ref']}'")
+            else:
+                depends_on[inject["key"]] = trigger["ref"]
+        elif trigger["ref"] not in owner:
+            check.problem(path, f"no expectation has the key '{trigger['ref']}'")
+        else:
+            depends_on[inject["key"]] = owner[trigger["ref"]]
+    for index, inject in enumerate(scenario["injects"]):
+        cycle = _cycle_from(inject["key"], depends_on.get)
+        if cycle:
+            check.problem(
+                f"injects[{index}].trigger", f"waits on itself: {' → '.join(cycle)}; it would never be released"
+            )
+
+
+def _cycle_from(start: str, next_of: Callable[[str], str | None]) -> list[str]:
+    path = [start]
+    current = next_of(start)
+    while current is not None:
+        path.append(current)
+        if current == start:
+            return path
+        if current in path[:-1]:
+            return []  # a cycle further on; reported from its own members
+        current = next_of(current)
+    return []
+
+
+def _scoring(check: _Checker, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    sections = check.mapping(value, "scoring", ("trust", "escalation"))
+    if sections is None:
+        return {}
+    for name, weights in sections.items():
+        if not isinstance(weights, dict):
+            check.problem(f"scoring.{name}", "must map event kinds to numbers, such as {hotline.accepted: 1}")
+            continue
+        for kind, weight in weights.items():
+            if kind not in ALL_KINDS:
+                check.problem(f"scoring.{name}.{kind}", f"'{kind}' is not an event kind")
+            elif isinstance(weight, bool) or not isinstance(weight, int | float):
+                check.problem(f"scoring.{name}.{kind}", "must be a number")
+    return dict(sections)
+
+
+def export_document(scenario: dict[str, Any]) -> dict[str, Any]:
+    """The normal form written back as a document, durations as strings like 1h30m."""
+    injects = []
+    for inject in scenario["injects"]:
+        entry: dict[str, Any] = {"key": inject["key"]}
+        if inject["trigger"]:
+            trigger = {inject["trigger"]["type"]: inject["trigger"]["ref"]}
+            if inject["trigger"]["delay"]:
+                trigger["delay"] = format_duration(inject["trigger"]["delay"])
+            entry["trigger"] = trigger
+        else:
+            entry["at"] = format_duration(inject["at"])
+        entry.update(
+            title=inject["title"],
+            kind=inject["kind"],
+            severity=inject["severity"],
+            to=inject["to"],
+            body=inject["body"],
+        )
+        if inject["expect"]:
+            entry["expect"] = [_export_expectation(e) for e in inject["expect"]]
+        injects.append(entry)
+    document: dict[str, Any] = {
+        "key": scenario["key"],
+        "title": scenario["title"],
+        "summary": scenario["summary"],
+        "duration": format_duration(scenario["duration"]),
+        "objectives": scenario["objectives"],
+        "teams": scenario["teams"],
+        "injects": injects,
+    }
+    if scenario["scoring"]:
+        document["scoring"] = scenario["scoring"]
+    return document
+
+
+def _export_expectation(expectation: dict[str, Any]) -> dict[str, Any]:
+    entry = {"key": expectation["key"], expectation["mode"]: expectation["teams"], "event": expectation["event"]}
+    if expectation["where"]:
+        entry["where"] = expectation["where"]
+    entry.update(within=format_duration(expectation["within"]), points=expectation["points"])
+    if expectation["objective"]:
+        entry["objective"] = expectation["objective"]
+    return entry
