@@ -141,7 +141,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "staticfiles")
+# WhiteNoise warns at every start when the folder is missing, even while serving from finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serving from the finders means no collectstatic step for the embedded default;
 # production runs collectstatic and gets compressed, hashed files.
 WHITENOISE_USE_FINDERS = True

@@ -75,6 +75,7 @@ class ExerciseInject(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="injects")
     inject = models.ForeignKey(Inject, null=True, blank=True, on_delete=models.PROTECT)
     key = models.CharField(max_length=32)
+    title = models.CharField(max_length=200)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     # Exercise seconds at which it is due; null until a trigger fires.
     due_at = models.FloatField(null=True, blank=True)

@@ -1,0 +1,18 @@
+"""Limits on failed attempts per client address, kept in the shared cache."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+
+from exercise.errors import RateLimited
+
+
+def refuse_if_failing(request: HttpRequest, group: str) -> None:
+    """429 once an address has failed too often in the window; counts nothing itself."""
+    usage = get_usage(request, group=group, key="ip", rate=settings.JOIN_FAILURE_RATE, increment=False)
+    if usage and (usage["should_limit"] or usage["count"] >= usage["limit"]):
+        raise RateLimited(f"Too many failed attempts from your address; wait {usage['time_left']} seconds.")
+
+
+def count_failure(request: HttpRequest, group: str) -> None:
+    get_usage(request, group=group, key="ip", rate=settings.JOIN_FAILURE_RATE, increment=True)

@@ -1,0 +1,51 @@
+"""Demo data for the embedded default: three scenarios, a facilitator and an exercise."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from exercise.document_text import parse_text
+from exercise.exercises import create_exercise
+from exercise.models import Exercise, Scenario
+from exercise.roles import Role, caller_for_user
+from exercise.scenarios import import_scenario
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+DEMO_USERNAME = "facilitator"
+DEMO_PASSWORD = "parley-demo"
+DEMO_SCENARIO = "karst-pass"
+DEMO_EXERCISE = "Demo: Shots at Karst Pass"
+
+
+@dataclass
+class DemoData:
+    username: str
+    password: str
+    exercise: Exercise
+    created: list[str]
+
+
+@transaction.atomic
+def load_demo() -> DemoData:
+    """Load what is missing and nothing else, so running it twice changes nothing."""
+    created = []
+    user, made = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+    if made:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get_or_create(name=Role.FACILITATOR.value)[0])
+        created.append(f"facilitator {DEMO_USERNAME}")
+    caller = caller_for_user(user)
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        if not Scenario.objects.filter(key=path.stem).exists():
+            import_scenario(caller=caller, document=parse_text(path.read_bytes(), yaml_syntax=True))
+            created.append(f"scenario {path.stem}")
+    exercise = Exercise.objects.filter(name=DEMO_EXERCISE).order_by("id").first()
+    if exercise is None:
+        scenario = Scenario.objects.get(key=DEMO_SCENARIO)
+        exercise = create_exercise(caller=caller, scenario=scenario, name=DEMO_EXERCISE, speed=1.0)
+        created.append(f"exercise {DEMO_EXERCISE}")
+    return DemoData(username=DEMO_USERNAME, password=DEMO_PASSWORD, exercise=exercise, created=created)

@@ -1,0 +1,29 @@
+import os
+
+import uvicorn
+from django.core.management.base import BaseCommand
+
+from exercise.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Serve the app on one ASGI process, print where to sign in and the demo join codes."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        demo = load_demo()
+        base = f"http://{options['host']}:{options['port']}"
+        lines = [
+            "",
+            f"Parley is running at {base}/",
+            f"  Facilitator sign-in: {base}/accounts/login/  user {demo.username}  password {demo.password}",
+            f"  Demo exercise:       {base}/facilitator/exercises/{demo.exercise.pk}/",
+            f"  Players join at:     {base}/join/  with their team's code:",
+        ]
+        lines += [f"    {team.key:<5} {team.name:<32} {team.join_code}" for team in demo.exercise.teams.all()]
+        lines += [f"  API docs:            {base}/api/v1/docs", "Press Ctrl+C to stop.", ""]
+        self.stdout.write("\n".join(lines))
+        uvicorn.run("config.asgi:application", host=options["host"], port=options["port"], log_level="warning")

@@ -1,0 +1,76 @@
+"""Who is calling: a staff user with a role, or a player of one team."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from exercise.errors import NotAllowed
+from exercise.models import Exercise, Player, Team
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    EVALUATOR = "evaluator"
+    OBSERVER = "observer"
+    PLAYER = "player"
+
+
+STAFF_ROLES = (Role.FACILITATOR, Role.EVALUATOR, Role.OBSERVER)
+
+
+@dataclass(frozen=True)
+class Caller:
+    role: Role
+    user: AbstractBaseUser | None = None
+    player: Player | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def team(self) -> Team | None:
+        return self.player.team if self.player else None
+
+    @property
+    def name(self) -> str:
+        if self.player:
+            return self.player.name
+        return self.user.get_username() if self.user else ""
+
+
+def role_of_user(user: AbstractBaseUser) -> Role | None:
+    """A staff user's role from their group; superusers act as facilitators."""
+    if not user.is_active:
+        return None
+    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+    for role in STAFF_ROLES:
+        if role.value in names:
+            return role
+    return Role.FACILITATOR if user.is_superuser else None  # type: ignore[attr-defined]
+
+
+def caller_for_user(user: AbstractBaseUser) -> Caller | None:
+    role = role_of_user(user)
+    return Caller(role=role, user=user) if role else None
+
+
+def caller_for_player(player: Player) -> Caller:
+    return Caller(role=Role.PLAYER, player=player)
+
+
+def require_role(caller: Caller, *roles: Role) -> None:
+    if caller.role not in roles:
+        allowed = " or ".join(r.value for r in roles)
+        raise NotAllowed(f"Only a {allowed} may do this; you are signed in as {caller.role.value}.")
+
+
+def require_staff(caller: Caller) -> None:
+    require_role(caller, *STAFF_ROLES)
+
+
+def require_in_exercise(caller: Caller, exercise: Exercise) -> None:
+    """Staff see every exercise; a player only their own."""
+    if caller.player is not None and caller.player.team.exercise_id != exercise.pk:
+        raise NotAllowed("Your team is not part of this exercise.")

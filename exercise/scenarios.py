@@ -1,0 +1,131 @@
+"""Scenario services: import a document into the library, export it back."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from exercise.errors import Conflict, NotFound
+from exercise.models import Expectation, Inject, Objective, Scenario, ScenarioTeam
+from exercise.roles import Caller, Role, require_role, require_staff
+from exercise.scenario_document import export_document, validate_document
+
+
+def import_scenario(*, caller: Caller, document: Any) -> Scenario:
+    """Validate a scenario document and store it; Conflict if its key is taken."""
+    require_role(caller, Role.FACILITATOR)
+    spec = validate_document(document)
+    if Scenario.objects.filter(key=spec["key"]).exists():
+        raise Conflict(
+            f"A scenario with the key '{spec['key']}' already exists.", [{"path": "key", "message": "taken"}]
+        )
+    try:
+        with transaction.atomic():
+            return _store(spec, caller)
+    except IntegrityError as exc:  # a concurrent import of the same key won the race
+        raise Conflict(f"A scenario with the key '{spec['key']}' already exists.") from exc
+
+
+def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
+    scenario = Scenario.objects.create(
+        key=spec["key"],
+        title=spec["title"],
+        summary=spec["summary"],
+        duration=spec["duration"],
+        scoring=spec["scoring"],
+        created_by=caller.user,
+    )
+    ScenarioTeam.objects.bulk_create(
+        ScenarioTeam(scenario=scenario, key=t["key"], name=t["name"], order=n) for n, t in enumerate(spec["teams"])
+    )
+    objectives = {
+        o["key"]: Objective.objects.create(scenario=scenario, key=o["key"], text=o["text"], order=n)
+        for n, o in enumerate(spec["objectives"])
+    }
+    for n, item in enumerate(spec["injects"]):
+        trigger = item["trigger"] or {}
+        inject = Inject.objects.create(
+            scenario=scenario,
+            key=item["key"],
+            order=n,
+            at=item["at"],
+            trigger=trigger.get("type", ""),
+            trigger_ref=trigger.get("ref", ""),
+            trigger_delay=trigger.get("delay", 0.0),
+            title=item["title"],
+            kind=item["kind"],
+            severity=item["severity"],
+            to_all=item["to"] == "all",
+            to=[] if item["to"] == "all" else item["to"],
+            body=item["body"],
+        )
+        Expectation.objects.bulk_create(
+            Expectation(
+                inject=inject,
+                key=e["key"],
+                order=m,
+                mode=e["mode"],
+                teams=e["teams"],
+                event=e["event"],
+                where=e["where"],
+                within=e["within"],
+                points=e["points"],
+                objective=objectives.get(e["objective"]) if e["objective"] else None,
+            )
+            for m, e in enumerate(item["expect"])
+        )
+    return scenario
+
+
+def scenario_spec(scenario: Scenario) -> dict[str, Any]:
+    """The scenario in the document's normal form, read back from the database."""
+    injects = []
+    for inject in scenario.injects.prefetch_related("expectations__objective"):
+        injects.append(
+            {
+                "key": inject.key,
+                "at": inject.at,
+                "trigger": {"type": inject.trigger, "ref": inject.trigger_ref, "delay": inject.trigger_delay}
+                if inject.trigger
+                else None,
+                "title": inject.title,
+                "kind": inject.kind,
+                "severity": inject.severity,
+                "to": "all" if inject.to_all else list(inject.to),
+                "body": inject.body,
+                "expect": [
+                    {
+                        "key": e.key,
+                        "mode": e.mode,
+                        "teams": e.teams,
+                        "event": e.event,
+                        "where": e.where,
+                        "within": e.within,
+                        "points": e.points,
+                        "objective": e.objective.key if e.objective else None,
+                    }
+                    for e in inject.expectations.all()
+                ],
+            }
+        )
+    return {
+        "key": scenario.key,
+        "title": scenario.title,
+        "summary": scenario.summary,
+        "duration": scenario.duration,
+        "objectives": [{"key": o.key, "text": o.text} for o in scenario.objectives.all()],
+        "teams": [{"key": t.key, "name": t.name} for t in scenario.teams.all()],
+        "injects": injects,
+        "scoring": scenario.scoring,
+    }
+
+
+def scenario_document(*, caller: Caller, scenario_id: int) -> dict[str, Any]:
+    require_staff(caller)
+    return export_document(scenario_spec(get_scenario(scenario_id)))
+
+
+def get_scenario(scenario_id: int) -> Scenario:
+    try:
+        return Scenario.objects.get(pk=scenario_id)
+    except Scenario.DoesNotExist as exc:
+        raise NotFound(f"There is no scenario {scenario_id}.") from exc

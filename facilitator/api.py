@@ -1,0 +1,96 @@
+"""Staff endpoints of the API: tokens, scenarios and exercise control."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from config.ratelimits import count_failure, refuse_if_failing
+from exercise import access, exercises, scenarios, selectors
+from exercise.document_text import dump_json, dump_yaml, is_yaml, parse_text
+from exercise.errors import NotAuthenticated, TooLarge
+from facilitator import schemas
+
+router = Router(tags=["facilitator"])
+
+SCENARIO_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A scenario document (see API.md) as JSON, or as YAML with Content-Type: application/yaml.",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/yaml": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.post("/auth/token", auth=None, response=schemas.TokenOut, summary="Exchange a staff password for a token")
+def create_token(request: HttpRequest, payload: schemas.TokenIn) -> dict[str, str]:
+    refuse_if_failing(request, "auth")
+    try:
+        token, caller = access.staff_token(username=payload.username, password=payload.password)
+    except NotAuthenticated:
+        count_failure(request, "auth")
+        raise
+    return {"token": token, "role": caller.role.value}
+
+
+@router.post("/scenarios", response={201: schemas.ScenarioOut}, openapi_extra=SCENARIO_BODY)
+def create_scenario(request: HttpRequest):  # type: ignore[no-untyped-def]
+    body = request.body
+    if len(body) > 2 * 1024 * 1024:
+        raise TooLarge("A scenario document may be at most 2 MB.")
+    document = parse_text(body, yaml_syntax=is_yaml(request.content_type or ""))
+    scenario = scenarios.import_scenario(caller=request.auth, document=document)
+    return 201, scenario
+
+
+@router.get("/scenarios", response=list[schemas.ScenarioOut])
+def list_scenarios(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return selectors.scenarios(caller=request.auth)
+
+
+@router.get("/scenarios/{scenario_id}", summary="The scenario document; ?format=yaml for YAML")
+def get_scenario(request: HttpRequest, scenario_id: int, format: str = "json") -> HttpResponse:
+    document = scenarios.scenario_document(caller=request.auth, scenario_id=scenario_id)
+    if format == "yaml":
+        return HttpResponse(dump_yaml(document), content_type="application/yaml; charset=utf-8")
+    return HttpResponse(dump_json(document), content_type="application/json")
+
+
+@router.post("/exercises", response={201: schemas.ExerciseCreatedOut})
+def create_exercise(request: HttpRequest, payload: schemas.ExerciseIn):  # type: ignore[no-untyped-def]
+    scenario = scenarios.get_scenario(payload.scenario_id)
+    exercise = exercises.create_exercise(caller=request.auth, scenario=scenario, name=payload.name, speed=payload.speed)
+    return 201, {"id": exercise.pk, "status": exercise.status, "teams": selectors.team_rows(exercise, request.auth)}
+
+
+@router.get("/exercises", response=list[schemas.ExerciseOut])
+def list_exercises(request: HttpRequest):  # type: ignore[no-untyped-def]
+    caller = request.auth
+    return [selectors.exercise_detail(caller=caller, exercise=e) for e in selectors.exercises(caller=caller)]
+
+
+@router.get("/exercises/{exercise_id}", response=schemas.ExerciseOut)
+def get_exercise(request: HttpRequest, exercise_id: int):  # type: ignore[no-untyped-def]
+    return selectors.exercise_detail(caller=request.auth, exercise=exercises.get_exercise(exercise_id))
+
+
+def _transition(name: str):  # type: ignore[no-untyped-def]
+    def change(request: HttpRequest, exercise_id: int):  # type: ignore[no-untyped-def]
+        exercise = exercises.change_status(caller=request.auth, exercise_id=exercise_id, transition=name)
+        return {"status": exercise.status, "exercise_time": exercises.clock.exercise_time(exercise)}
+
+    change.__name__ = f"{name}_exercise"
+    return change
+
+
+for _name in ("start", "pause", "resume", "end"):
+    router.post(
+        f"/exercises/{{exercise_id}}/{_name}", response=schemas.StatusOut, summary=f"{_name.title()} the exercise"
+    )(_transition(_name))
+
+
+@router.post("/exercises/{exercise_id}/speed", response=schemas.SpeedOut)
+def change_speed(request: HttpRequest, exercise_id: int, payload: schemas.SpeedIn):  # type: ignore[no-untyped-def]
+    exercise = exercises.set_speed(caller=request.auth, exercise_id=exercise_id, speed=payload.speed)
+    return {"speed": exercise.speed}

@@ -1,0 +1,101 @@
+"""Facilitator pages: the exercise library and each exercise's control page."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from exercise import clock, exercises, selectors
+from exercise.errors import DomainError
+from exercise.roles import Role
+from facilitator.access import staff_page
+from facilitator.forms import ExerciseForm, SpeedForm
+
+TRANSITIONS = ("start", "pause", "resume", "end")
+
+
+@staff_page
+def home(request: HttpRequest) -> HttpResponse:
+    caller = request.caller  # type: ignore[attr-defined]
+    context = {
+        "scenarios": selectors.scenarios(caller=caller).prefetch_related("teams", "injects"),
+        "exercises": selectors.exercises(caller=caller),
+        "form": ExerciseForm(),
+        "can_control": caller.role == Role.FACILITATOR,
+    }
+    return render(request, "facilitator/home.html", context)
+
+
+@require_POST
+@staff_page
+def create_exercise(request: HttpRequest) -> HttpResponse:
+    caller = request.caller  # type: ignore[attr-defined]
+    form = ExerciseForm(request.POST)
+    if form.is_valid():
+        try:
+            exercise = exercises.create_exercise(
+                caller=caller,
+                scenario=form.cleaned_data["scenario"],
+                name=form.cleaned_data["name"],
+                speed=form.cleaned_data["speed"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Exercise “{exercise.name}” created. Hand each team its join code.")
+            return redirect("facilitator:exercise", exercise_id=exercise.pk)
+    context = {
+        "scenarios": selectors.scenarios(caller=caller),
+        "exercises": selectors.exercises(caller=caller),
+        "form": form,
+        "can_control": caller.role == Role.FACILITATOR,
+    }
+    return render(request, "facilitator/home.html", context, status=400)
+
+
+@staff_page
+def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    caller = request.caller  # type: ignore[attr-defined]
+    try:
+        exercise = exercises.get_exercise(exercise_id)
+        detail = selectors.exercise_detail(caller=caller, exercise=exercise)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    context = {
+        "exercise": exercise,
+        "detail": detail,
+        "can_control": caller.role == Role.FACILITATOR,
+        "speed_form": SpeedForm(initial={"speed": exercise.speed}),
+        "minutes": int(clock.exercise_time(exercise) // 60),
+    }
+    return render(request, "facilitator/exercise.html", context)
+
+
+@require_POST
+@staff_page
+def change_status(request: HttpRequest, exercise_id: int, transition: str) -> HttpResponse:
+    if transition not in TRANSITIONS:
+        raise Http404("No such control.")
+    try:
+        exercise = exercises.change_status(caller=request.caller, exercise_id=exercise_id, transition=transition)  # type: ignore[attr-defined]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The exercise is now {exercise.status}.")
+    return redirect("facilitator:exercise", exercise_id=exercise_id)
+
+
+@require_POST
+@staff_page
+def change_speed(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    form = SpeedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Speed must be a number from {clock.MIN_SPEED:g} to {clock.MAX_SPEED:g}.")
+        return redirect("facilitator:exercise", exercise_id=exercise_id)
+    try:
+        exercises.set_speed(caller=request.caller, exercise_id=exercise_id, speed=form.cleaned_data["speed"])  # type: ignore[attr-defined]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Speed set to {form.cleaned_data['speed']:g}×.")
+    return redirect("facilitator:exercise", exercise_id=exercise_id)

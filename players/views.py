@@ -1,0 +1,68 @@
+"""Player pages: joining a team with its code, and the team page."""
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from config.ratelimits import count_failure, refuse_if_failing
+from exercise import access, clock
+from exercise.errors import DomainError, NotFound, RateLimited
+from exercise.roles import caller_for_user
+from players.forms import JoinForm
+from players.sessions import player_of_session, remember_player
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Staff go to the facilitator pages, players to their team, anyone else to join."""
+    if request.user.is_authenticated and caller_for_user(request.user):
+        return redirect("facilitator:home")
+    if player_of_session(request):
+        return redirect("players:team")
+    return redirect("players:join")
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    form = JoinForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            refuse_if_failing(request, "join")
+            player, _token = access.join_team(code=form.cleaned_data["code"], name=form.cleaned_data["name"])
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            status = 429
+        except NotFound as exc:
+            count_failure(request, "join")
+            form.add_error("code", exc.message)
+            status = 400
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            status = 400
+        else:
+            remember_player(request, player)
+            return redirect("players:team")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "players/join.html", {"form": form}, status=status)
+
+
+def team_page(request: HttpRequest) -> HttpResponse:
+    player = player_of_session(request)
+    if player is None:
+        return redirect("players:join")
+    team = player.team
+    context = {
+        "player": player,
+        "team": team,
+        "exercise": team.exercise,
+        "teammates": team.players.all(),
+        "minutes": int(clock.exercise_time(team.exercise) // 60),
+    }
+    return render(request, "players/team.html", context)
+
+
+@require_POST
+def leave(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("players:join")
