@@ -1,0 +1,126 @@
+"""Small builders that set data up through the services, as a user would."""
+
+import copy
+import itertools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.test import Client
+
+from exercise import access, exercises
+from exercise.models import Exercise, Player, Scenario, Team
+from exercise.roles import Caller, Role, caller_for_player, caller_for_user
+from exercise.scenarios import import_scenario
+from exercise.staff import create_staff
+
+_numbers = itertools.count(1)
+
+DOCUMENT: dict[str, Any] = {
+    "key": "karst-pass",
+    "title": "Shots at Karst Pass",
+    "summary": "A border post exchange of fire between two neighbours.",
+    "duration": "2h",
+    "objectives": [{"key": "O1", "text": "Establish military hotline contact within 15 minutes of an incident"}],
+    "teams": [
+        {"key": "ARC", "name": "Republic of Arcadia"},
+        {"key": "BOR", "name": "Borealis Federation"},
+        {"key": "CAL", "name": "Kingdom of Caldera"},
+    ],
+    "injects": [
+        {
+            "key": "I1",
+            "at": "5m",
+            "title": "Exchange of fire at Karst Pass border post",
+            "kind": "border_tension",
+            "severity": "high",
+            "to": ["ARC", "BOR"],
+            "body": "Markdown text shown to the teams.\n",
+            "expect": [
+                {
+                    "key": "E1",
+                    "each": ["ARC", "BOR"],
+                    "event": "hotline.requested",
+                    "within": "15m",
+                    "points": 10,
+                    "objective": "O1",
+                }
+            ],
+        },
+        {
+            "key": "I2",
+            "trigger": {"missed": "E1", "delay": "5m"},
+            "title": "Second exchange of fire; casualties reported",
+            "kind": "border_tension",
+            "severity": "critical",
+            "to": "all",
+            "body": "Casualties are reported on both sides.",
+        },
+    ],
+    "scoring": {"trust": {"hotline.accepted": 1, "hotline.declined": -1}},
+}
+
+
+def document(**changes: Any) -> dict[str, Any]:
+    """A valid scenario document (a deep copy), with top-level fields replaced."""
+    doc = copy.deepcopy(DOCUMENT)
+    doc.update(changes)
+    return doc
+
+
+@dataclass
+class Staff:
+    user: Any
+    password: str
+    token: str
+
+    @property
+    def caller(self) -> Caller:
+        return caller_for_user(self.user)
+
+
+def staff(role: str, username: str | None = None) -> Staff:
+    user, password, token = create_staff(username=username or f"{role}{next(_numbers)}", role=Role(role))
+    return Staff(user=user, password=password, token=token)
+
+
+def scenario(caller: Caller, **changes: Any) -> Scenario:
+    changes.setdefault("key", f"scenario-{next(_numbers)}")
+    return import_scenario(caller=caller, document=document(**changes))
+
+
+def exercise(caller: Caller, scenario: Scenario, **options: Any) -> Exercise:
+    options.setdefault("name", f"Exercise {next(_numbers)}")
+    return exercises.create_exercise(caller=caller, scenario=scenario, **options)
+
+
+@dataclass
+class Joined:
+    player: Player
+    token: str
+
+    @property
+    def caller(self) -> Caller:
+        return caller_for_player(self.player)
+
+
+def player(team: Team, name: str = "Lt. Col. Reyes") -> Joined:
+    joined, token = access.join_team(code=team.join_code, name=name)
+    return Joined(player=joined, token=token)
+
+
+class ApiClient:
+    """Django's test client speaking the API's JSON with an optional bearer token."""
+
+    def __init__(self, client: Client):
+        self.client = client
+
+    def _headers(self, token: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, token: str | None = None, **extra: Any):
+        return self.client.get(path, headers=self._headers(token), **extra)
+
+    def post(self, path: str, body: Any = None, token: str | None = None, content_type: str = "application/json"):
+        data = body if isinstance(body, str | bytes) else json.dumps(body if body is not None else {})
+        return self.client.post(path, data=data, content_type=content_type, headers=self._headers(token))

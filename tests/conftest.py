@@ -1,0 +1,71 @@
+"""Shared fixtures. Tests that need PostgreSQL or Redis skip when it is absent, with the
+reason, unless REQUIRE_SERVICES=1 (CI), which turns that skip into a failure."""
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tests import builders
+
+
+def require_service(name: str, why_missing: str | None) -> None:
+    if why_missing is None:
+        return
+    message = f"needs {name}: {why_missing}"
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def postgres(db):
+    """Skips unless the test database is PostgreSQL (set DATABASE_URL=postgres://...)."""
+    missing = None if connection.vendor == "postgresql" else f"the test database is {connection.vendor}"
+    require_service("PostgreSQL", missing)
+
+
+@pytest.fixture
+def redis_url():
+    """The URL of a reachable Redis (REDIS_URL), or a skip saying why not."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        require_service("Redis", "REDIS_URL is not set")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        require_service("Redis", f"cannot reach {url}: {exc}")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def facilitator(db):
+    return builders.staff("facilitator")
+
+
+@pytest.fixture
+def scenario(facilitator):
+    return builders.scenario(facilitator.caller)
+
+
+@pytest.fixture
+def exercise(facilitator, scenario):
+    return builders.exercise(facilitator.caller, scenario)
+
+
+@pytest.fixture
+def api():
+    return builders.ApiClient(Client())
