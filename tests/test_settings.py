@@ -43,19 +43,16 @@ def test_deploy_check_warns_without_https(tmp_path):
 def test_embedded_default_writes_a_private_secret_key(tmp_path):
     env = {"PARLEY_VAR_DIR": str(tmp_path)}
     env_without_key = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    command = [
+        sys.executable,
+        "manage.py",
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+    ]
     runs = [
         subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup(); {code}",
-            ],
-            cwd=ROOT,
-            env={**env_without_key, **env},
-            capture_output=True,
-            text=True,
-            timeout=60,
+            command, cwd=ROOT, env={**env_without_key, **env}, capture_output=True, text=True, timeout=60
         ).stdout.strip()
         for _ in range(2)
     ]
