@@ -1,6 +1,6 @@
 """The exercise clock: exercise time from wall time minus pauses, times speed."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -26,3 +26,20 @@ def reanchor(exercise: Exercise, at: datetime) -> None:
     """Fold the time run so far into the base, so a change of state or speed starts afresh."""
     exercise.clock_base = exercise_time(exercise, at)
     exercise.clock_anchor = at
+
+
+def wall_time_of(exercise: Exercise, at: float) -> datetime:
+    """When a running exercise's clock will read ``at`` exercise seconds."""
+    anchor = exercise.clock_anchor or now()
+    return anchor + timedelta(seconds=(at - exercise.clock_base) / exercise.speed)
+
+
+def reading(exercise: Exercise) -> dict[str, object]:
+    """What a page needs to show the clock and keep it moving: state at a server instant."""
+    at = now()
+    return {
+        "status": exercise.status,
+        "speed": exercise.speed,
+        "time": exercise_time(exercise, at),
+        "server_now": at.isoformat(),
+    }

@@ -80,7 +80,13 @@ class _BlockDumper(yaml.SafeDumper):
     """Writes multi-line text as ``|`` blocks so exported bodies read like the original."""
 
 
+# Characters a YAML reader treats as line breaks inside a block: such text must be quoted.
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if any(ch in value for ch in _YAML_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

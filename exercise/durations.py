@@ -46,5 +46,6 @@ def format_duration(seconds: float) -> str:
     if minutes:
         parts.append(f"{minutes}m")
     if secs or fraction:
-        parts.append(f"{secs + fraction:g}s")
+        # repr keeps every digit, so the string parses back to exactly these seconds.
+        parts.append(f"{secs}s" if not fraction else f"{secs + fraction!r}s")
     return "".join(parts)

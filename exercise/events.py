@@ -1,14 +1,20 @@
-"""Appending to the event log, the exercise's source of truth."""
+"""Appending to the event log, the exercise's source of truth, and broadcasting after commit."""
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import transaction
 
 from exercise import clock
+from exercise.envelopes import envelope_text, staff_group, team_group
 from exercise.event_kinds import ALL_KINDS
 from exercise.models import Event, Exercise, Team
 from exercise.roles import Caller
+
+logger = logging.getLogger(__name__)
 
 
 def actor_of(caller: Caller | None) -> dict[str, Any]:
@@ -36,6 +42,7 @@ def append(
     The seq counter lives on the exercise row and is bumped under its row lock, so two
     writers in one exercise take turns and seq has no gaps and no repeats.
     """
+    recipients = list(recipients)
     if kind not in ALL_KINDS:
         raise ValueError(f"unknown event kind {kind}")
     if not transaction.get_connection().in_atomic_block:
@@ -58,4 +65,46 @@ def append(
     )
     if audience == Event.Audience.TEAMS:
         event.recipients.set(recipients)
+    prevs = _advance_team_cursors(exercise, event, audience, recipients)
+    transaction.on_commit(lambda: broadcast(event, prevs))
     return event
+
+
+def _advance_team_cursors(
+    exercise: Exercise, event: Event, audience: Event.Audience, recipients: Iterable[Team]
+) -> dict[int, int]:
+    """Each seeing team's previous visible seq, and move its cursor to this event.
+
+    Runs under the exercise row lock that append() holds, so cursors move in seq order.
+    """
+    if audience == Event.Audience.STAFF:
+        return {}
+    teams = Team.objects.filter(exercise=exercise)
+    if audience == Event.Audience.TEAMS:
+        teams = teams.filter(pk__in=[team.pk for team in recipients])
+    prevs = dict(teams.values_list("pk", "last_visible_seq"))
+    teams.update(last_visible_seq=event.seq)
+    return prevs
+
+
+def broadcast(event: Event, prevs: dict[int, int]) -> None:
+    """Send the event to the groups that may see it, each envelope serialised once.
+
+    The layer may drop a message (channels-redis does when a channel is full); the
+    socket heals such gaps from the database, using `prev`.
+    """
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    messages = [(staff_group(event.exercise_id), event.seq - 1)]
+    messages += [(team_group(event.exercise_id, team_id), prev) for team_id, prev in prevs.items()]
+    async_to_sync(_send_all)(layer, event, messages)
+
+
+async def _send_all(layer: Any, event: Event, messages: list[tuple[str, int]]) -> None:
+    for group, prev in messages:
+        message = {"type": "event.message", "seq": event.seq, "prev": prev, "text": envelope_text(event, prev)}
+        try:
+            await layer.group_send(group, message)
+        except Exception:  # the event is committed; sockets catch up from the log
+            logger.exception("broadcast of event %s#%s to %s failed", event.exercise_id, event.seq, group)

@@ -115,7 +115,7 @@ def set_speed(*, caller: Caller, exercise_id: int, speed: object) -> Exercise:
             exercise=exercise,
             kind="exercise.speed_changed",
             actor=caller,
-            data={"speed": new_speed, "previous": previous},
+            data={"status": exercise.status, "speed": new_speed, "previous": previous},
             audience=Event.Audience.EVERYONE,
         )
     return exercise

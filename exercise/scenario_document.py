@@ -4,6 +4,7 @@ A scenario writer sees every problem at once, each with the path of the field it
 about (``injects[2].to``) and a sentence that says what to write instead.
 """
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
 
 SCENARIO_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ITEM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+TEAM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$")
 TOP_FIELDS = ("key", "title", "summary", "duration", "objectives", "teams", "injects", "scoring")
 INJECT_FIELDS = ("key", "at", "trigger", "title", "kind", "severity", "to", "body", "expect")
 EXPECT_FIELDS = ("key", "each", "any", "event", "where", "within", "points", "objective")
@@ -103,6 +105,13 @@ class _Checker:
         return str(value)
 
 
+def _plain(value: Any) -> bool:
+    """Text, a yes/no or a finite number: what an event's data can equal."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str | int | bool)
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the yes/no value {str(value).lower()}"
@@ -158,7 +167,7 @@ def _teams(check: _Checker, value: Any) -> list[dict[str, Any]]:
         path = f"teams[{index}]"
         obj = check.mapping(item, path, ("key", "name"))
         if obj is not None:
-            key = check.key(obj, path, ITEM_KEY, seen, "team")
+            key = check.key(obj, path, TEAM_KEY, seen, "team")
             teams.append({"key": key, "name": check.text(obj, "name", f"{path}.name", limit=120)})
     if len(teams) > 60:
         check.problem("teams", f"lists {len(teams)} teams; an exercise holds at most 60")
@@ -262,7 +271,7 @@ def _expectation(check: _Checker, value: Any, path: str, targets: set[str]) -> d
     elif event not in ALL_KINDS:
         check.problem(f"{path}.event", f"'{event}' is not an event kind; see the list of kinds in the API document")
     where = obj.get("where") or {}
-    if not isinstance(where, dict) or not all(isinstance(v, str | int | float | bool) for v in where.values()):
+    if not isinstance(where, dict) or not all(_plain(v) for v in where.values()):
         check.problem(f"{path}.where", "must map event data fields to plain values, such as {kind: joint_patrol}")
         where = {}
     points = obj.get("points", 0)
@@ -295,12 +304,16 @@ def _cross_references(check: _Checker, scenario: dict[str, Any]) -> None:
             path = expectation.pop("path")
             if expectation["key"] in owner:
                 check.problem(f"{path}.key", f"expectation key '{expectation['key']}' is used twice")
-            owner[expectation["key"]] = inject["key"]
+            else:
+                owner[expectation["key"]] = inject["key"]
             if expectation["objective"] is not None and expectation["objective"] not in objectives:
                 check.problem(
                     f"injects[{index}].expect[{n}].objective", f"unknown objective '{expectation['objective']}'"
                 )
     inject_keys = {i["key"] for i in scenario["injects"]}
+    # A repeated inject key is reported once, as such; following triggers through it
+    # would report cycles that are only the repetition.
+    unique_keys = inject_keys if len(inject_keys) == len(scenario["injects"]) else set()
     depends_on: dict[str, str] = {}
     for index, inject in enumerate(scenario["injects"]):
         trigger = inject["trigger"]
@@ -317,7 +330,7 @@ def _cross_references(check: _Checker, scenario: dict[str, Any]) -> None:
         else:
             depends_on[inject["key"]] = owner[trigger["ref"]]
     for index, inject in enumerate(scenario["injects"]):
-        cycle = _cycle_from(inject["key"], depends_on.get)
+        cycle = _cycle_from(inject["key"], depends_on.get) if inject["key"] in unique_keys and inject["trigger"] else []
         if cycle:
             check.problem(
                 f"injects[{index}].trigger", f"waits on itself: {' → '.join(cycle)}; it would never be released"
@@ -350,8 +363,8 @@ def _scoring(check: _Checker, value: Any) -> dict[str, Any]:
         for kind, weight in weights.items():
             if kind not in ALL_KINDS:
                 check.problem(f"scoring.{name}.{kind}", f"'{kind}' is not an event kind")
-            elif isinstance(weight, bool) or not isinstance(weight, int | float):
-                check.problem(f"scoring.{name}.{kind}", "must be a number")
+            elif isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
+                check.problem(f"scoring.{name}.{kind}", "must be a finite number")
     return dict(sections)
 
 

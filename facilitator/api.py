@@ -1,11 +1,12 @@
 """Staff endpoints of the API: tokens, scenarios and exercise control."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from config.ratelimits import count_failure, refuse_if_failing
-from exercise import access, exercises, scenarios, selectors
+from exercise import access, exercises, injects, scenarios, selectors
 from exercise.document_text import dump_json, dump_yaml, is_yaml, parse_text
+from exercise.envelopes import envelope
 from exercise.errors import NotAuthenticated, TooLarge
 from facilitator import schemas
 
@@ -41,7 +42,7 @@ def create_scenario(request: HttpRequest):  # type: ignore[no-untyped-def]
         raise TooLarge("A scenario document may be at most 2 MB.")
     document = parse_text(body, yaml_syntax=is_yaml(request.content_type or ""))
     scenario = scenarios.import_scenario(caller=request.auth, document=document)
-    return 201, scenario
+    return Status(201, scenario)
 
 
 @router.get("/scenarios", response=list[schemas.ScenarioOut])
@@ -61,7 +62,9 @@ def get_scenario(request: HttpRequest, scenario_id: int, format: str = "json") -
 def create_exercise(request: HttpRequest, payload: schemas.ExerciseIn):  # type: ignore[no-untyped-def]
     scenario = scenarios.get_scenario(payload.scenario_id)
     exercise = exercises.create_exercise(caller=request.auth, scenario=scenario, name=payload.name, speed=payload.speed)
-    return 201, {"id": exercise.pk, "status": exercise.status, "teams": selectors.team_rows(exercise, request.auth)}
+    return Status(
+        201, {"id": exercise.pk, "status": exercise.status, "teams": selectors.team_rows(exercise, request.auth)}
+    )
 
 
 @router.get("/exercises", response=list[schemas.ExerciseOut])
@@ -94,3 +97,21 @@ for _name in ("start", "pause", "resume", "end"):
 def change_speed(request: HttpRequest, exercise_id: int, payload: schemas.SpeedIn):  # type: ignore[no-untyped-def]
     exercise = exercises.set_speed(caller=request.auth, exercise_id=exercise_id, speed=payload.speed)
     return {"speed": exercise.speed}
+
+
+@router.post("/exercises/{exercise_id}/injects/{key}/release", summary="Release an inject now")
+def release_inject(request: HttpRequest, exercise_id: int, key: str):  # type: ignore[no-untyped-def]
+    event = injects.release_now(caller=request.auth, exercise_id=exercise_id, key=key)
+    return envelope(event, event.seq - 1)
+
+
+@router.post("/exercises/{exercise_id}/injects/{key}/skip", summary="Skip an inject, with a reason")
+def skip_inject(request: HttpRequest, exercise_id: int, key: str, payload: schemas.SkipIn):  # type: ignore[no-untyped-def]
+    event = injects.skip(caller=request.auth, exercise_id=exercise_id, key=key, reason=payload.reason)
+    return envelope(event, event.seq - 1)
+
+
+@router.post("/exercises/{exercise_id}/injects", response={201: dict}, summary="Send an ad-hoc inject now")
+def send_inject(request: HttpRequest, exercise_id: int, payload: schemas.AdhocInjectIn):  # type: ignore[no-untyped-def]
+    event = injects.send_adhoc(caller=request.auth, exercise_id=exercise_id, **payload.dict())
+    return Status(201, envelope(event, event.seq - 1))

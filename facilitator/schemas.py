@@ -1,6 +1,20 @@
 """Request and response shapes of the facilitator's part of the API."""
 
+from typing import Annotated, Any
+
 from ninja import Field, Schema
+from pydantic import BeforeValidator
+
+
+def _json_number(value: Any) -> Any:
+    # pydantic would read "2" and true as 2.0 and 1.0; a speed must be written as a number.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a number")
+    return value
+
+
+# The range (0.1 to 120) is checked by the service, which every caller goes through.
+Speed = Annotated[float, BeforeValidator(_json_number)]
 
 
 class TokenIn(Schema):
@@ -22,11 +36,11 @@ class ScenarioOut(Schema):
 class ExerciseIn(Schema):
     scenario_id: int
     name: str = Field(min_length=1, max_length=200)
-    speed: float = Field(1.0, ge=0.1, le=120)
+    speed: Speed = 1.0
 
 
 class SpeedIn(Schema):
-    speed: float = Field(ge=0.1, le=120)
+    speed: Speed
 
 
 class SpeedOut(Schema):
@@ -67,3 +81,15 @@ class ExerciseOut(Schema):
 class StatusOut(Schema):
     status: str
     exercise_time: float
+
+
+class SkipIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class AdhocInjectIn(Schema):
+    title: str = Field(max_length=200)
+    body: str = Field("", max_length=20_000)
+    kind: str = "other"
+    severity: str = "medium"
+    to: list[str] | str = "all"

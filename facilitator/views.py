@@ -5,13 +5,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from exercise import clock, exercises, selectors
+from exercise import clock, exercises, injects, selectors
 from exercise.errors import DomainError
 from exercise.roles import Role
 from facilitator.access import staff_page
-from facilitator.forms import ExerciseForm, SpeedForm
+from facilitator.forms import AdhocInjectForm, ExerciseForm, SkipForm, SpeedForm
 
 TRANSITIONS = ("start", "pause", "resume", "end")
+FEED_LENGTH = 200
 
 
 @staff_page
@@ -65,8 +66,10 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "exercise": exercise,
         "detail": detail,
         "can_control": caller.role == Role.FACILITATOR,
-        "speed_form": SpeedForm(initial={"speed": exercise.speed}),
-        "minutes": int(clock.exercise_time(exercise) // 60),
+        "adhoc_form": AdhocInjectForm(teams=exercise.teams.all()),
+        "clock": clock.reading(exercise),
+        # The feed shows the latest events; older ones are in the log and the review.
+        "feed_from": max(0, exercise.last_seq - FEED_LENGTH),
     }
     return render(request, "facilitator/exercise.html", context)
 
@@ -98,4 +101,58 @@ def change_speed(request: HttpRequest, exercise_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Speed set to {form.cleaned_data['speed']:g}×.")
+    return redirect("facilitator:exercise", exercise_id=exercise_id)
+
+
+@require_POST
+@staff_page
+def release_inject(request: HttpRequest, exercise_id: int, key: str) -> HttpResponse:
+    try:
+        injects.release_now(caller=request.caller, exercise_id=exercise_id, key=key)  # type: ignore[attr-defined]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Inject {key} released.")
+    return redirect("facilitator:exercise", exercise_id=exercise_id)
+
+
+@require_POST
+@staff_page
+def skip_inject(request: HttpRequest, exercise_id: int, key: str) -> HttpResponse:
+    form = SkipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the inject is skipped.")
+        return redirect("facilitator:exercise", exercise_id=exercise_id)
+    try:
+        injects.skip(caller=request.caller, exercise_id=exercise_id, key=key, reason=form.cleaned_data["reason"])  # type: ignore[attr-defined]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Inject {key} skipped.")
+    return redirect("facilitator:exercise", exercise_id=exercise_id)
+
+
+@require_POST
+@staff_page
+def send_inject(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = exercises.get_exercise(exercise_id)
+    form = AdhocInjectForm(request.POST, teams=exercise.teams.all())
+    if not form.is_valid():
+        messages.error(request, "The inject needs a title; check the fields.")
+        return redirect("facilitator:exercise", exercise_id=exercise_id)
+    data = form.cleaned_data
+    try:
+        event = injects.send_adhoc(
+            caller=request.caller,  # type: ignore[attr-defined]
+            exercise_id=exercise_id,
+            title=data["title"],
+            body=data["body"],
+            kind=data["kind"],
+            severity=data["severity"],
+            to=data["to"] or "all",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Inject {event.data['key']} sent.")
     return redirect("facilitator:exercise", exercise_id=exercise_id)

@@ -57,7 +57,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "team": team,
         "exercise": team.exercise,
         "teammates": team.players.all(),
-        "minutes": int(clock.exercise_time(team.exercise) // 60),
+        "clock": clock.reading(team.exercise),
     }
     return render(request, "players/team.html", context)
 

@@ -69,3 +69,9 @@ def exercise(facilitator, scenario):
 @pytest.fixture
 def api():
     return builders.ApiClient(Client())
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Staff users are made by the dozen in the role matrices; PBKDF2 would take minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

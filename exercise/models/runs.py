@@ -43,6 +43,8 @@ class Team(models.Model):
     name = models.CharField(max_length=120)
     order = models.PositiveIntegerField()
     join_code = models.CharField(max_length=32, unique=True)
+    # The seq of the last event this team may see: the next such event's `prev`.
+    last_visible_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["order"]

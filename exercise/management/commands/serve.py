@@ -1,9 +1,13 @@
+import asyncio
+import contextlib
 import os
 
 import uvicorn
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from exercise.demo import load_demo
+from exercise.ticker import run_clock
 
 
 class Command(BaseCommand):
@@ -26,4 +30,18 @@ class Command(BaseCommand):
         lines += [f"    {team.key:<5} {team.name:<32} {team.join_code}" for team in demo.exercise.teams.all()]
         lines += [f"  API docs:            {base}/api/v1/docs", "Press Ctrl+C to stop.", ""]
         self.stdout.write("\n".join(lines))
-        uvicorn.run("config.asgi:application", host=options["host"], port=options["port"], log_level="warning")
+        config = uvicorn.Config(
+            "config.asgi:application", host=options["host"], port=options["port"], log_level="warning"
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(uvicorn.Server(config)))
+
+
+async def serve(server: uvicorn.Server) -> None:
+    # With Redis configured, Celery beat and a worker drive the clock instead.
+    clock = None if settings.REDIS_URL else asyncio.create_task(run_clock())
+    try:
+        await server.serve()
+    finally:
+        if clock:
+            clock.cancel()

@@ -1,0 +1,61 @@
+"""The event envelope, the same over HTTP and the socket, and who may see which event."""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet
+
+from exercise.models import Event, Exercise, Team
+
+
+def staff_group(exercise_id: int) -> str:
+    return f"exercise.{exercise_id}.staff"
+
+
+def team_group(exercise_id: int, team_id: int) -> str:
+    return f"exercise.{exercise_id}.team.{team_id}"
+
+
+def envelope(event: Event, prev: int) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "prev": prev,
+        "kind": event.kind,
+        "at": event.at.isoformat(),
+        "exercise_time": event.exercise_time,
+        "actor": event.actor,
+        "data": event.data,
+    }
+
+
+def to_json(item: dict[str, Any]) -> str:
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+
+
+def envelope_text(event: Event, prev: int) -> str:
+    return to_json(envelope(event, prev))
+
+
+def visible_to(exercise: Exercise, team: Team | None) -> QuerySet[Event]:
+    """Events of the exercise that a team sees, or every event for staff (team None)."""
+    events = Event.objects.filter(exercise=exercise)
+    if team is None:
+        return events
+    return events.filter(Q(audience=Event.Audience.EVERYONE) | Q(audience=Event.Audience.TEAMS, recipients=team))
+
+
+def visible_after(
+    exercise: Exercise, team: Team | None, after: int, *, before: int | None = None, limit: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """Envelopes of the visible events after ``after`` (and before ``before``), ascending."""
+    visible = visible_to(exercise, team)
+    prev = visible.filter(seq__lte=after).aggregate(last=Max("seq"))["last"] or 0
+    events = visible.filter(seq__gt=after).order_by("seq")
+    if before is not None:
+        events = events.filter(seq__lt=before)
+    if limit is not None:
+        events = events[:limit]
+    for event in events.iterator(chunk_size=500):
+        yield envelope(event, prev)
+        prev = event.seq

@@ -1,0 +1,226 @@
+"""The inject engine: release what is due exactly once, and the facilitator's overrides.
+
+Every release runs under the exercise's row lock and marks the inject released in the
+same transaction as its event, so any number of workers, retries and restarts release
+each inject once. Pausing needs no bookkeeping: nothing is due while the clock stands.
+"""
+
+from typing import Any
+
+from django.db import transaction
+
+from exercise import clock, events
+from exercise.errors import Invalid, InvalidState, NotFound
+from exercise.markdown_text import render_markdown
+from exercise.models import Event, Exercise, ExerciseInject, Team
+from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
+from exercise.roles import Caller, Role, require_role
+
+ADHOC_PREFIX = "X"
+
+
+def release_due_injects(*, exercise_id: int) -> list[Event]:
+    """Release every pending inject of a running exercise whose time has come."""
+    with transaction.atomic():
+        exercise = Exercise.objects.select_for_update().filter(pk=exercise_id).first()
+        if exercise is None or exercise.status != Exercise.Status.RUNNING:
+            return []
+        released = []
+        # A release can make others due at once (a trigger with no delay): loop until quiet.
+        while due := list(
+            _pending(exercise).filter(due_at__lte=clock.exercise_time(exercise)).order_by("due_at", "id")
+        ):
+            released += [_release(exercise, item, actor=None) for item in due]
+        return released
+
+
+def running_exercise_ids() -> list[int]:
+    return list(Exercise.objects.filter(status=Exercise.Status.RUNNING).values_list("pk", flat=True))
+
+
+def next_due_wall_times(*, exercise_id: int, horizon: float) -> list[float]:
+    """Wall-clock timestamps of pending releases due within ``horizon`` seconds from now."""
+    exercise = Exercise.objects.get(pk=exercise_id)
+    if exercise.status != Exercise.Status.RUNNING:
+        return []
+    now = clock.now()
+    limit = clock.exercise_time(exercise, now) + horizon * exercise.speed
+    due = _pending(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True)
+    return [clock.wall_time_of(exercise, at).timestamp() for at in due]
+
+
+def release_now(*, caller: Caller, exercise_id: int, key: str) -> Event:
+    require_role(caller, Role.FACILITATOR)
+    with transaction.atomic():
+        exercise = _live_exercise(exercise_id)
+        item = _inject(exercise, key)
+        if item.status != ExerciseInject.Status.PENDING:
+            raise InvalidState(f"Inject {key} is already {item.status}.")
+        return _release(exercise, item, actor=caller)
+
+
+def skip(*, caller: Caller, exercise_id: int, key: str, reason: str) -> Event:
+    require_role(caller, Role.FACILITATOR)
+    reason = reason.strip()
+    if not reason or len(reason) > 2000:
+        raise Invalid(
+            "Say why the inject is skipped (up to 2,000 characters).", [{"path": "reason", "message": "required"}]
+        )
+    with transaction.atomic():
+        exercise = _locked(exercise_id)
+        if exercise.status == Exercise.Status.ENDED:
+            raise InvalidState("The exercise has ended.")
+        item = _inject(exercise, key)
+        if item.status != ExerciseInject.Status.PENDING:
+            raise InvalidState(f"Inject {key} is already {item.status}.")
+        item.status = ExerciseInject.Status.SKIPPED
+        item.skip_reason = reason
+        item.save(update_fields=["status", "skip_reason"])
+        return events.append(
+            exercise=exercise,
+            kind="inject.skipped",
+            actor=caller,
+            data={"key": key, "title": item.title, "reason": reason},
+            audience=Event.Audience.STAFF,
+        )
+
+
+def send_adhoc(*, caller: Caller, exercise_id: int, title: str, body: str, kind: str, severity: str, to: Any) -> Event:
+    """An inject written on the spot, released at once."""
+    require_role(caller, Role.FACILITATOR)
+    problems = _adhoc_problems(title, body, kind, severity)
+    with transaction.atomic():
+        exercise = _live_exercise(exercise_id)
+        teams = _target_teams(exercise, to, problems)
+        if problems:
+            raise Invalid("The inject has problems.", problems)
+        count = ExerciseInject.objects.filter(exercise=exercise, inject__isnull=True).count()
+        item = ExerciseInject.objects.create(
+            exercise=exercise,
+            key=f"{ADHOC_PREFIX}{count + 1}",
+            title=title.strip(),
+            due_at=clock.exercise_time(exercise),
+        )
+        content = {
+            "kind": kind,
+            "severity": severity,
+            "body": body,
+            "to": [t.key for t in teams],
+            "to_all": to == "all",
+        }
+        return _release(exercise, item, actor=caller, content=content)
+
+
+def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float) -> int:
+    """Make the injects waiting on ``{trigger: ref}`` due ``delay`` after exercise time ``at``.
+
+    The one door for every trigger type: ``after`` (an inject went out) here, ``met`` and
+    ``missed`` from the expectation engine. Returns how many injects it scheduled.
+    """
+    waiting = (
+        _pending(exercise)
+        .filter(due_at__isnull=True, inject__trigger=trigger, inject__trigger_ref=ref)
+        .select_related("inject")
+    )
+    for item in waiting:
+        item.due_at = at + item.inject.trigger_delay
+        item.save(update_fields=["due_at"])
+    return len(waiting)
+
+
+def _release(exercise: Exercise, item: ExerciseInject, *, actor: Caller | None, content: dict | None = None) -> Event:
+    content = content or _scripted_content(item)
+    teams = list(exercise.teams.all()) if content["to_all"] else list(exercise.teams.filter(key__in=content["to"]))
+    item.status = ExerciseInject.Status.RELEASED
+    item.released_at = clock.now()
+    item.save(update_fields=["status", "released_at"])
+    event = events.append(
+        exercise=exercise,
+        kind="inject.released",
+        actor=actor,
+        data={
+            "key": item.key,
+            "title": item.title,
+            "kind": content["kind"],
+            "severity": content["severity"],
+            "body": content["body"],
+            "body_html": render_markdown(content["body"]),
+            "to": [t.key for t in teams],
+            "due_at": item.due_at,
+        },
+        audience=Event.Audience.EVERYONE if content["to_all"] else Event.Audience.TEAMS,
+        recipients=teams,
+    )
+    schedule_triggered(exercise=exercise, trigger="after", ref=item.key, at=event.exercise_time)
+    return event
+
+
+def _scripted_content(item: ExerciseInject) -> dict[str, Any]:
+    inject = item.inject
+    return {
+        "kind": inject.kind,
+        "severity": inject.severity,
+        "body": inject.body,
+        "to": inject.to,
+        "to_all": inject.to_all,
+    }
+
+
+def _free_adhoc_key(exercise: Exercise) -> str:
+    taken = set(ExerciseInject.objects.filter(exercise=exercise).values_list("key", flat=True))
+    number = 1
+    while f"{ADHOC_PREFIX}{number}" in taken:
+        number += 1
+    return f"{ADHOC_PREFIX}{number}"
+
+
+def _pending(exercise: Exercise):  # type: ignore[no-untyped-def]
+    return ExerciseInject.objects.filter(exercise=exercise, status=ExerciseInject.Status.PENDING)
+
+
+def _inject(exercise: Exercise, key: str) -> ExerciseInject:
+    item = ExerciseInject.objects.select_related("inject").filter(exercise=exercise, key=key).first()
+    if item is None:
+        raise NotFound(f"Exercise {exercise.pk} has no inject {key}.")
+    return item
+
+
+def _locked(exercise_id: int) -> Exercise:
+    exercise = Exercise.objects.select_for_update().filter(pk=exercise_id).first()
+    if exercise is None:
+        raise NotFound(f"There is no exercise {exercise_id}.")
+    return exercise
+
+
+def _live_exercise(exercise_id: int) -> Exercise:
+    exercise = _locked(exercise_id)
+    if exercise.status not in (Exercise.Status.RUNNING, Exercise.Status.PAUSED):
+        raise InvalidState(f"Injects go out while the exercise runs; it is {exercise.status}.")
+    return exercise
+
+
+def _adhoc_problems(title: str, body: str, kind: str, severity: str) -> list:
+    problems = []
+    if not title.strip() or len(title) > 200:
+        problems.append({"path": "title", "message": "1 to 200 characters"})
+    if len(body) > 20_000:
+        problems.append({"path": "body", "message": "at most 20,000 characters"})
+    if kind not in INJECT_KINDS:
+        problems.append({"path": "kind", "message": f"one of {', '.join(INJECT_KINDS)}"})
+    if severity not in SEVERITIES:
+        problems.append({"path": "severity", "message": f"one of {', '.join(SEVERITIES)}"})
+    return problems
+
+
+def _target_teams(exercise: Exercise, to: Any, problems: list) -> list[Team]:
+    teams = list(exercise.teams.all())
+    if to == "all":
+        return teams
+    known = {t.key: t for t in teams}
+    if not isinstance(to, list) or not to or not all(isinstance(k, str) for k in to):
+        problems.append({"path": "to", "message": 'a list of team keys, or "all"'})
+        return []
+    for index, key in enumerate(to):
+        if key not in known:
+            problems.append({"path": f"to[{index}]", "message": f"unknown team key '{key}'"})
+    return [known[k] for k in dict.fromkeys(to) if k in known]

@@ -1,0 +1,1 @@
+"""The exercise WebSocket: authenticate, subscribe, replay from the log, forward live events."""

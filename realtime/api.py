@@ -1,0 +1,25 @@
+"""The events endpoint: the same envelopes as the socket, for catching up over HTTP."""
+
+from django.http import HttpRequest
+from ninja import Field as SchemaField
+from ninja import Query, Router, Schema
+
+from exercise.envelopes import visible_after
+from exercise.exercises import get_exercise
+from exercise.roles import require_in_exercise
+
+router = Router(tags=["events"])
+
+
+class EventsQuery(Schema):
+    after: int = SchemaField(0, ge=0)
+    limit: int | None = SchemaField(None, ge=1, le=100_000)
+
+
+@router.get("/exercises/{exercise_id}/events", summary="Events visible to the caller after a seq, ascending")
+def list_events(request: HttpRequest, exercise_id: int, query: Query[EventsQuery]):  # type: ignore[no-untyped-def]
+    caller = request.auth
+    exercise = get_exercise(exercise_id)
+    require_in_exercise(caller, exercise)
+    team = None if caller.is_staff else caller.team
+    return list(visible_after(exercise, team, query.after, limit=query.limit))

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from realtime.consumers import ExerciseConsumer
+
+websocket_urlpatterns = [path("ws/exercises/<int:exercise_id>/", ExerciseConsumer.as_asgi())]

@@ -1,0 +1,206 @@
+"""The exercise socket: credentials, audience, replay, resume and live delivery."""
+
+import threading
+
+import pytest
+from channels.db import database_sync_to_async
+from django.db import close_old_connections, transaction
+from django.test import Client
+
+from exercise import events, exercises, injects
+from exercise.envelopes import visible_after
+from exercise.models import Event
+from tests import builders
+from tests.realtime.sockets import open_socket, receive_close, receive_until
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture
+def room(exercise, facilitator):
+    """A draft exercise with a player in ARC and one in BOR, and their tokens."""
+    teams = {t.key: t for t in exercise.teams.all()}
+    return {
+        "exercise": exercise,
+        "facilitator": facilitator,
+        "ARC": builders.player(teams["ARC"], "Col. Amsel"),
+        "BOR": builders.player(teams["BOR"], "Cdr. Brandt"),
+        "CAL": builders.player(teams["CAL"], "Maj. Corvo"),
+    }
+
+
+def start(room) -> Event:
+    exercises.change_status(caller=room["facilitator"].caller, exercise_id=room["exercise"].pk, transition="start")
+    return Event.objects.get(exercise=room["exercise"], kind="exercise.started")
+
+
+def adhoc(room, to, title="Ad-hoc update") -> Event:
+    return injects.send_adhoc(
+        caller=room["facilitator"].caller,
+        exercise_id=room["exercise"].pk,
+        title=title,
+        body="**Bold** <script>x</script>",
+        kind="other",
+        severity="low",
+        to=to,
+    )
+
+
+def skip(room, key: str) -> Event:
+    caller = room["facilitator"].caller
+    return injects.skip(caller=caller, exercise_id=room["exercise"].pk, key=key, reason="Time is short")
+
+
+async def test_token_socket_replays_then_delivers_live(room):
+    started = await database_sync_to_async(start)(room)
+    socket = await open_socket(room["exercise"].pk, token=room["ARC"].token)
+    [first] = await receive_until(socket, started.seq)
+    assert first["kind"] == "exercise.started"
+    assert first["prev"] == 0
+    live = await database_sync_to_async(adhoc)(room, ["ARC"])
+    [frame] = await receive_until(socket, live.seq)
+    assert frame["seq"] == live.seq
+    assert frame["prev"] == started.seq
+    assert frame["data"]["body_html"] == "<p><strong>Bold</strong> </p>"
+    assert frame["actor"]["role"] == "facilitator"
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize("token", ["", "not-a-token"])
+async def test_missing_or_bad_credentials_close_4401_before_any_event(room, token):
+    await database_sync_to_async(start)(room)
+    socket = await open_socket(room["exercise"].pk, token=token)
+    assert await receive_close(socket) == 4401
+
+
+async def test_player_of_another_exercise_is_refused(room, facilitator, scenario):
+    other = await database_sync_to_async(lambda: builders.exercise(facilitator.caller, scenario))()
+    socket = await open_socket(other.pk, token=room["ARC"].token)
+    assert await receive_close(socket) == 4403
+
+
+async def test_unknown_exercise_closes_4404(room):
+    socket = await open_socket(999_999, token=room["facilitator"].token)
+    assert await receive_close(socket) == 4404
+
+
+async def test_the_socket_is_read_only(room):
+    socket = await open_socket(room["exercise"].pk, token=room["ARC"].token)
+    await socket.send_to(text_data='{"kind": "inject.released"}')
+    assert await receive_close(socket) == 4400
+
+
+def session_cookie(room) -> str:
+    client = Client()
+    client.post("/join/", {"code": room["exercise"].teams.get(key="BOR").join_code, "name": "Lt. Dahl"})
+    return client.cookies["sessionid"].value
+
+
+async def test_session_socket_needs_an_allowed_origin(room):
+    cookie = await database_sync_to_async(session_cookie)(room)
+    await database_sync_to_async(start)(room)
+    cookies = (b"cookie", f"sessionid={cookie}".encode())
+    for headers in ([cookies], [cookies, (b"origin", b"https://evil.example")]):
+        socket = await open_socket(room["exercise"].pk, headers=headers)
+        assert await receive_close(socket) == 4403
+    socket = await open_socket(room["exercise"].pk, headers=[cookies, (b"origin", b"http://localhost:8000")])
+    [frame] = await receive_until(socket, 1)
+    assert frame["kind"] == "exercise.started"
+    await socket.disconnect()
+
+
+async def test_each_recipient_sees_its_audience_with_its_own_prev(room):
+    started = await database_sync_to_async(start)(room)
+    sockets = {
+        key: await open_socket(room["exercise"].pk, token=room[key].token, after=started.seq) for key in ("ARC", "BOR")
+    }
+    staff = await open_socket(room["exercise"].pk, token=room["facilitator"].token, after=started.seq)
+    to_arc = await database_sync_to_async(adhoc)(room, ["ARC"], "For Arcadia only")
+    to_all = await database_sync_to_async(adhoc)(room, "all", "For everyone")
+    staff_only = await database_sync_to_async(skip)(room, "I1")
+
+    arc = await receive_until(sockets["ARC"], to_all.seq)
+    bor = await receive_until(sockets["BOR"], to_all.seq)
+    seen_by_staff = await receive_until(staff, staff_only.seq)
+    assert [(f["seq"], f["prev"]) for f in arc] == [(to_arc.seq, started.seq), (to_all.seq, to_arc.seq)]
+    assert [(f["seq"], f["prev"]) for f in bor] == [(to_all.seq, started.seq)]
+    assert [f["seq"] for f in seen_by_staff] == [to_arc.seq, to_all.seq, staff_only.seq]
+    assert [f["prev"] for f in seen_by_staff] == [to_arc.seq - 1, to_all.seq - 1, staff_only.seq - 1]
+    for key in ("ARC", "BOR"):
+        assert await sockets[key].receive_nothing(timeout=0.3), f"{key} received a staff-only event"
+        await sockets[key].disconnect()
+    await staff.disconnect()
+
+
+async def test_resume_after_a_seq_sends_only_what_came_later(room):
+    started = await database_sync_to_async(start)(room)
+    first = await database_sync_to_async(adhoc)(room, ["ARC"], "First")
+    second = await database_sync_to_async(adhoc)(room, ["ARC"], "Second")
+    socket = await open_socket(room["exercise"].pk, token=room["ARC"].token, after=first.seq)
+    [frame] = await receive_until(socket, second.seq)
+    assert (frame["seq"], frame["prev"]) == (second.seq, first.seq)
+    assert started.seq < first.seq
+    await socket.disconnect()
+
+
+def append_many(exercise, count: int, team=None) -> None:
+    """Append events one transaction at a time, as concurrent commands would."""
+    try:
+        for n in range(count):
+            with transaction.atomic():
+                events.append(
+                    exercise=exercise,
+                    kind="note.added",
+                    actor=None,
+                    data={"n": n},
+                    audience=Event.Audience.TEAMS if team else Event.Audience.STAFF,
+                    recipients=[team] if team else [],
+                )
+    finally:
+        close_old_connections()
+
+
+async def test_resume_while_events_are_appended_has_no_gaps_or_duplicates(room, postgres):
+    """Concurrent writers and readers: PostgreSQL, as in production (SQLite's in-memory
+    test database locks whole tables across threads)."""
+    exercise = room["exercise"]
+    arc = await database_sync_to_async(exercise.teams.get)(key="ARC")
+    await database_sync_to_async(append_many)(exercise, 40, arc)
+    writer = threading.Thread(target=append_many, args=(exercise, 60, arc))
+    writer.start()
+    socket = await open_socket(exercise.pk, token=room["ARC"].token, after=10)
+    while writer.is_alive():
+        await database_sync_to_async(writer.join)(0.05)
+    last = await database_sync_to_async(lambda: exercise.events.order_by("-seq").first().seq)()
+    frames = await receive_until(socket, last, timeout=10)
+    expected = await database_sync_to_async(lambda: [e["seq"] for e in visible_after(exercise, arc, 10)])()
+    assert last == 100
+    assert [f["seq"] for f in frames] == expected == list(range(11, 101))
+    assert all(f["prev"] == p for f, p in zip(frames, [10, *expected], strict=False))
+    assert await socket.receive_nothing(timeout=0.3)
+    await socket.disconnect()
+
+
+async def test_layer_that_drops_messages_loses_nothing(room, redis_url, settings):
+    """channels-redis drops group messages for a full channel; the socket heals from `prev`."""
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "capacity": 3, "prefix": "parley-drop-test"},
+        }
+    }
+    exercise = room["exercise"]
+    arc = await database_sync_to_async(exercise.teams.get)(key="ARC")
+    socket = await open_socket(exercise.pk, token=room["ARC"].token)
+    await database_sync_to_async(append_many)(exercise, 1, arc)
+    frames = await receive_until(socket, 1)  # subscribed and live
+    # Append from another thread while this event loop is blocked: the consumer cannot
+    # read its channel, so it fills at three messages and the layer drops the rest.
+    writer = threading.Thread(target=append_many, args=(exercise, 20, arc))
+    writer.start()
+    writer.join()
+    await database_sync_to_async(append_many)(exercise, 1, arc)
+    frames += await receive_until(socket, 22)
+    assert [f["seq"] for f in frames] == list(range(1, 23))
+    assert [f["prev"] for f in frames] == list(range(0, 22))
+    await socket.disconnect()
