@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -34,10 +35,13 @@ def append(
     data: dict[str, Any],
     audience: Event.Audience,
     recipients: Iterable[Team] = (),
+    at: datetime | None = None,
 ) -> Event:
     """Write one event with the exercise's next seq, inside the caller's transaction.
 
     Callers save their own changes to the exercise first: its clock is read from the row.
+    A command that re-anchors the clock passes its own ``at``, so the event sits exactly
+    where the clock changed.
 
     The seq counter lives on the exercise row and is bumped under its row lock, so two
     writers in one exercise take turns and seq has no gaps and no repeats.
@@ -49,7 +53,7 @@ def append(
         raise RuntimeError("append() must run inside the transaction of the change it records")
     locked = Exercise.objects.select_for_update().only("last_seq", "status", "speed", "clock_base", "clock_anchor")
     current = locked.get(pk=exercise.pk)
-    at = clock.now()
+    at = at or clock.now()
     current.last_seq += 1
     Exercise.objects.filter(pk=exercise.pk).update(last_seq=current.last_seq)
     exercise.last_seq = current.last_seq

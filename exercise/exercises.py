@@ -97,6 +97,7 @@ def change_status(*, caller: Caller, exercise_id: int, transition: str) -> Exerc
             actor=caller,
             data={"status": exercise.status, "speed": exercise.speed},
             audience=Event.Audience.EVERYONE,
+            at=at,
         )
     return exercise
 
@@ -108,7 +109,8 @@ def set_speed(*, caller: Caller, exercise_id: int, speed: object) -> Exercise:
         exercise = _locked(exercise_id)
         if exercise.status == Exercise.Status.ENDED:
             raise InvalidState("The exercise has ended; its speed can no longer change.")
-        clock.reanchor(exercise, clock.now())
+        at = clock.now()
+        clock.reanchor(exercise, at)
         previous, exercise.speed = exercise.speed, new_speed
         exercise.save(update_fields=["speed", "clock_base", "clock_anchor"])
         events.append(
@@ -117,6 +119,7 @@ def set_speed(*, caller: Caller, exercise_id: int, speed: object) -> Exercise:
             actor=caller,
             data={"status": exercise.status, "speed": new_speed, "previous": previous},
             audience=Event.Audience.EVERYONE,
+            at=at,
         )
     return exercise
 
