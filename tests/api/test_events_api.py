@@ -70,7 +70,7 @@ def test_unknown_inject_is_404(api, facilitator, running):
     ("role", "expected"), [("anonymous", 401), ("player", 403), ("observer", 403), ("evaluator", 403)]
 )
 def test_only_facilitators_may_override_injects(api, running, players, role, expected):
-    token = {"anonymous": None, "player": players["ARC"].token}.get(role, None)
+    token = {"anonymous": None, "player": players["ARC"].token}.get(role)
     if role in ("observer", "evaluator"):
         token = builders.staff(role).token
     base = f"/api/v1/exercises/{running.pk}/injects"
