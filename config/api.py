@@ -59,4 +59,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("", "facilitator.api.router")
 api.add_router("", "players.api.router")
+api.add_router("", "players.commands_api.router")
 api.add_router("", "realtime.api.router")

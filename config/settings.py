@@ -174,6 +174,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 # Failed joins per client address before 429: enough for typos, far too few to guess a
 # 10-character code from a 32-letter alphabet (32**10 codes).
 JOIN_FAILURE_RATE = os.environ.get("JOIN_FAILURE_RATE", "10/5m")
+# API.md: a player sending up to 30 commands in 10 seconds is never refused. The window
+# is fixed, so 30 in any 10 seconds always fit in one or two windows of 30.
+PLAYER_COMMAND_RATE = os.environ.get("PLAYER_COMMAND_RATE", "30/10s")
 # Behind a proxy, set to HTTP_X_FORWARDED_FOR so limits apply per real client.
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 RATELIMIT_VIEW = None

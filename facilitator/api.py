@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from config.ratelimits import count_failure, refuse_if_failing
-from exercise import access, exercises, injects, scenarios, selectors
+from exercise import access, exercises, hotlines, injects, jointops, scenarios, selectors, shapes
 from exercise.document_text import dump_json, dump_yaml, is_yaml, parse_text
 from exercise.envelopes import envelope
 from exercise.errors import NotAuthenticated, TooLarge
@@ -115,3 +115,27 @@ def skip_inject(request: HttpRequest, exercise_id: int, key: str, payload: schem
 def send_inject(request: HttpRequest, exercise_id: int, payload: schemas.AdhocInjectIn):  # type: ignore[no-untyped-def]
     event = injects.send_adhoc(caller=request.auth, exercise_id=exercise_id, **payload.dict())
     return Status(201, envelope(event, event.seq - 1))
+
+
+@router.post("/exercises/{exercise_id}/hotline-outages", response={201: dict}, summary="Cut the line between two teams")
+def cut_hotline(request: HttpRequest, exercise_id: int, payload: schemas.OutageIn):  # type: ignore[no-untyped-def]
+    done = hotlines.cut(caller=request.auth, exercise_id=exercise_id, teams=payload.teams)
+    return Status(201, shapes.outage(done.obj) | {"seq": done.seq})
+
+
+@router.post("/hotline-outages/{outage_id}/end", response=dict, summary="Restore a cut line")
+def restore_hotline(request: HttpRequest, outage_id: int):  # type: ignore[no-untyped-def]
+    done = hotlines.restore(caller=request.auth, outage_id=outage_id)
+    return shapes.outage(done.obj) | {"seq": done.seq}
+
+
+@router.post("/joint-operations/{operation_id}/adjudicate", response=dict, summary="Adjudicate a joint operation")
+def adjudicate(request: HttpRequest, operation_id: int, payload: schemas.AdjudicationIn):  # type: ignore[no-untyped-def]
+    done = jointops.adjudicate(
+        caller=request.auth,
+        operation_id=operation_id,
+        outcome=payload.outcome,
+        narrative=payload.narrative,
+        consequence=payload.consequence,
+    )
+    return shapes.operation(done.obj) | {"seq": done.seq}

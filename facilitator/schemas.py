@@ -93,3 +93,13 @@ class AdhocInjectIn(Schema):
     kind: str = "other"
     severity: str = "medium"
     to: list[str] | str = "all"
+
+
+class OutageIn(Schema):
+    teams: list[str]
+
+
+class AdjudicationIn(Schema):
+    outcome: str
+    narrative: str
+    consequence: str | None = Field(None, description="Key of a pending inject to release as the consequence.")

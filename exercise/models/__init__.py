@@ -1,20 +1,42 @@
 """Database models of the exercise domain, one module per concept."""
 
 from exercise.models.access import ApiToken
+from exercise.models.comms import (
+    Action,
+    CommandReceipt,
+    Dialogue,
+    Hotline,
+    HotlineOutage,
+    JointOperation,
+    Message,
+    OperationPartner,
+    Report,
+    Statement,
+)
 from exercise.models.events import Event
 from exercise.models.runs import Exercise, ExerciseInject, Player, Team
 from exercise.models.scenarios import Expectation, Inject, Objective, Scenario, ScenarioTeam
 
 __all__ = [
+    "Action",
     "ApiToken",
+    "CommandReceipt",
+    "Dialogue",
     "Event",
     "Exercise",
     "ExerciseInject",
     "Expectation",
+    "Hotline",
+    "HotlineOutage",
     "Inject",
+    "JointOperation",
+    "Message",
     "Objective",
+    "OperationPartner",
     "Player",
+    "Report",
     "Scenario",
     "ScenarioTeam",
+    "Statement",
     "Team",
 ]

@@ -45,6 +45,8 @@ class Team(models.Model):
     join_code = models.CharField(max_length=32, unique=True)
     # The seq of the last event this team may see: the next such event's `prev`.
     last_visible_seq = models.PositiveBigIntegerField(default=0)
+    # The team's current rung on the escalation ladder, moved by its actions.
+    escalation = models.IntegerField(default=0)
 
     class Meta:
         ordering = ["order"]

@@ -1,0 +1,65 @@
+"""Unilateral actions: the observable moves of a state, on the escalation ladder."""
+
+from django.db import transaction
+
+from exercise import clock, events
+from exercise.commands import MESSAGE_LIMIT, Done, acting_team, idempotent, live_exercise
+from exercise.errors import Invalid, TooLarge
+from exercise.models import Action, Event
+from exercise.roles import Caller
+
+# How far each kind of action moves a team on the ladder. Rungs run from 0 (routine
+# posture) to 5 (forces committed); the ladder's names are in LADDER.
+STEPS = {"raise_alert": 1, "lower_alert": -1, "deploy_forces": 1, "withdraw_forces": -1, "public_statement": 0}
+LADDER = (
+    "Routine posture",
+    "Heightened vigilance",
+    "Raised alert",
+    "Forces deployed",
+    "High readiness",
+    "Forces committed",
+)
+
+
+def take(*, caller: Caller, exercise_id: int, kind: object, text: object = "", client_id: str | None = None) -> Done:
+    if kind not in STEPS:
+        raise Invalid(f"Unknown action '{kind}'.", [{"path": "kind", "message": f"one of {', '.join(STEPS)}"}])
+    if not isinstance(text, str):
+        raise Invalid("The text must be text.", [{"path": "text", "message": "must be text"}])
+    if kind == "public_statement" and not text.strip():
+        raise Invalid("A public statement needs its text.", [{"path": "text", "message": "must not be empty"}])
+    if len(text) > MESSAGE_LIMIT:
+        raise TooLarge(f"The text is over {MESSAGE_LIMIT:,} characters.", [{"path": "text", "message": "too long"}])
+
+    def run() -> Done:
+        with transaction.atomic():
+            exercise = live_exercise(exercise_id)
+            team = acting_team(caller, exercise)
+            team.escalation = min(max(team.escalation + STEPS[kind], 0), len(LADDER) - 1)
+            team.save(update_fields=["escalation"])
+            action = Action.objects.create(
+                exercise=exercise,
+                team=team,
+                player=caller.player,
+                kind=kind,
+                text=text,
+                escalation=team.escalation,
+                taken_at=clock.now(),
+            )
+            event = events.append(
+                exercise=exercise,
+                kind="action.taken",
+                actor=caller,
+                data={
+                    "action": action.pk,
+                    "team": team.key,
+                    "kind": kind,
+                    "text": text,
+                    "escalation": team.escalation,
+                    "rung": LADDER[team.escalation],
+                },
+                audience=Event.Audience.EVERYONE,
+            )
+            return Done(action, event.seq)
+
+    return idempotent(caller=caller, exercise_id=exercise_id, client_id=client_id, kind="action", model=Action, run=run)

@@ -1,0 +1,122 @@
+"""What every team command checks first, and how a repeated client_id is answered."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+
+from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound, TooLarge
+from exercise.models import CommandReceipt, Exercise, Team
+from exercise.roles import Caller, Role
+
+MESSAGE_LIMIT = 4_000
+REPORT_LIMIT = 20_000
+TITLE_LIMIT = 200
+CLIENT_ID_LIMIT = 100
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a command made and the seq of the event that records it."""
+
+    obj: Model
+    seq: int
+
+
+def acting_team(caller: Caller, exercise: Exercise) -> Team:
+    """The caller's own team, which must be part of this exercise."""
+    if caller.role != Role.PLAYER or caller.player is None:
+        raise NotAllowed("Only a player acts for a team.")
+    team = caller.player.team
+    if team.exercise_id != exercise.pk:
+        raise NotAllowed("Your team is not part of this exercise.")
+    return team
+
+
+def live_exercise(exercise_id: int) -> Exercise:
+    """The exercise, locked for this command; teams act only while its clock runs."""
+    exercise = Exercise.objects.select_for_update().filter(pk=exercise_id).first()
+    if exercise is None:
+        raise NotFound(f"There is no exercise {exercise_id}.")
+    if exercise.status != Exercise.Status.RUNNING:
+        raise InvalidState(f"The exercise is {exercise.status}; commands are taken while it runs.")
+    return exercise
+
+
+def team_by_key(exercise: Exercise, key: object, path: str) -> Team:
+    team = exercise.teams.filter(key=key).first() if isinstance(key, str) else None
+    if team is None:
+        raise Invalid(f"There is no team '{key}' in this exercise.", [{"path": path, "message": "unknown team key"}])
+    return team
+
+
+def teams_by_keys(exercise: Exercise, keys: object, path: str) -> list[Team]:
+    if not isinstance(keys, list) or not keys:
+        raise Invalid("Name at least one team.", [{"path": path, "message": "a non-empty list of team keys"}])
+    known = {t.key: t for t in exercise.teams.all()}
+    problems = [
+        {"path": f"{path}[{n}]", "message": f"unknown team key '{key}'"}
+        for n, key in enumerate(keys)
+        if key not in known
+    ]
+    if problems:
+        raise Invalid("Some team keys are unknown.", problems)
+    return [known[k] for k in dict.fromkeys(keys)]
+
+
+def checked_text(text: object, *, limit: int, path: str = "text", what: str = "The text") -> str:
+    """Text as written (never trimmed: it is returned exactly as sent), but not blank."""
+    if not isinstance(text, str) or not text.strip():
+        raise Invalid(f"{what} must not be empty.", [{"path": path, "message": "must not be empty"}])
+    if len(text) > limit:
+        raise TooLarge(
+            f"{what} is {len(text):,} characters; the limit is {limit:,}.",
+            [{"path": path, "message": f"at most {limit:,} characters"}],
+        )
+    return text
+
+
+def idempotent(
+    *, caller: Caller, exercise_id: int, client_id: str | None, kind: str, model: type[M], run: Callable[[], Done]
+) -> Done:
+    """Run a creating command once per client_id: a repeat returns the first result."""
+    if client_id is None:
+        return run()
+    if not isinstance(client_id, str) or not client_id or len(client_id) > CLIENT_ID_LIMIT:
+        raise Invalid(
+            "client_id must be 1 to 100 characters.", [{"path": "client_id", "message": "1 to 100 characters"}]
+        )
+    actor = f"player:{caller.player.pk}" if caller.player else f"user:{caller.user.pk}"  # type: ignore[union-attr]
+    earlier = _receipt(actor, client_id, kind, model)
+    if earlier:
+        return earlier
+    try:
+        with transaction.atomic():
+            done = run()
+            CommandReceipt.objects.create(
+                exercise_id=exercise_id,
+                actor=actor,
+                client_id=client_id,
+                kind=kind,
+                object_id=done.obj.pk,
+                seq=done.seq,
+            )
+            return done
+    except IntegrityError:  # the same command raced itself; the first one won
+        earlier = _receipt(actor, client_id, kind, model)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _receipt(actor: str, client_id: str, kind: str, model: type[M]) -> Done | None:
+    receipt = CommandReceipt.objects.filter(actor=actor, client_id=client_id).first()
+    if receipt is None:
+        return None
+    if receipt.kind != kind:
+        raise InvalidState(f"client_id '{client_id}' was already used for a {receipt.kind} command.")
+    return Done(obj=model.objects.get(pk=receipt.object_id), seq=receipt.seq)

@@ -1,0 +1,164 @@
+"""Dialogues: multilateral meetings with statements, and joint statements adopted when
+every participant has endorsed them.
+
+The participants are the convener and the invitees, from the start; a facilitator may
+convene a meeting of teams without being a participant. Proposing a statement endorses it.
+"""
+
+from django.db import transaction
+
+from exercise import clock, events
+from exercise.commands import (
+    MESSAGE_LIMIT,
+    TITLE_LIMIT,
+    Done,
+    acting_team,
+    checked_text,
+    idempotent,
+    live_exercise,
+    teams_by_keys,
+)
+from exercise.errors import Invalid, InvalidState, NotFound
+from exercise.models import Dialogue, Event, Exercise, Message, Statement, Team
+from exercise.roles import Caller, Role
+
+
+def convene(*, caller: Caller, exercise_id: int, title: object, invite: object, client_id: str | None = None) -> Done:
+    title = checked_text(title, limit=TITLE_LIMIT, path="title", what="The title")
+
+    def run() -> Done:
+        with transaction.atomic():
+            exercise = live_exercise(exercise_id)
+            convener = None if caller.role == Role.FACILITATOR else acting_team(caller, exercise)
+            invitees = [t for t in teams_by_keys(exercise, invite, "invite") if t != convener]
+            participants = ([convener] if convener else []) + invitees
+            if len(participants) < 2:
+                raise Invalid("A dialogue needs at least two teams.", [{"path": "invite", "message": "invite others"}])
+            dialogue = Dialogue.objects.create(
+                exercise=exercise, title=title, convener=convener, convened_at=clock.now()
+            )
+            dialogue.participants.set(participants)
+            return Done(dialogue, _log(exercise, dialogue, "dialogue.convened", caller, participants).seq)
+
+    return idempotent(
+        caller=caller, exercise_id=exercise_id, client_id=client_id, kind="dialogue", model=Dialogue, run=run
+    )
+
+
+def send_message(*, caller: Caller, dialogue_id: int, text: object, client_id: str | None = None) -> Done:
+    text = checked_text(text, limit=MESSAGE_LIMIT, what="A message")
+
+    def run() -> Done:
+        with transaction.atomic():
+            dialogue, exercise, team, participants = _dialogue_for(caller, dialogue_id)
+            message = Message.objects.create(
+                exercise=exercise, dialogue=dialogue, team=team, author=caller.name, text=text, sent_at=clock.now()
+            )
+            extra = {"text": text, "message": message.pk, "from": team.key if team else None}
+            return Done(message, _log(exercise, dialogue, "dialogue.message", caller, participants, **extra).seq)
+
+    return idempotent(
+        caller=caller,
+        exercise_id=_exercise_of(dialogue_id),
+        client_id=client_id,
+        kind="dialogue.message",
+        model=Message,
+        run=run,
+    )
+
+
+def propose(*, caller: Caller, dialogue_id: int, text: object, client_id: str | None = None) -> Done:
+    text = checked_text(text, limit=MESSAGE_LIMIT, what="A statement")
+
+    def run() -> Done:
+        with transaction.atomic():
+            dialogue, exercise, team, participants = _dialogue_for(caller, dialogue_id, team_only=True)
+            statement = Statement.objects.create(dialogue=dialogue, text=text, proposer=team, proposed_at=clock.now())
+            statement.endorsed_by.add(team)
+            event = _log_statement(exercise, statement, "statement.proposed", caller, participants)
+            _adopt_if_complete(exercise, statement, participants, caller)
+            return Done(statement, event.seq)
+
+    return idempotent(
+        caller=caller,
+        exercise_id=_exercise_of(dialogue_id),
+        client_id=client_id,
+        kind="statement",
+        model=Statement,
+        run=run,
+    )
+
+
+def endorse(*, caller: Caller, statement_id: int) -> Done:
+    with transaction.atomic():
+        statement = Statement.objects.filter(pk=statement_id).first()
+        if statement is None:
+            raise NotFound(f"There is no statement {statement_id}.")
+        _dialogue, exercise, team, participants = _dialogue_for(caller, statement.dialogue_id, team_only=True)
+        if statement.adopted_at is not None:
+            raise InvalidState("This statement has already been adopted.")
+        if statement.endorsed_by.filter(pk=team.pk).exists():
+            raise InvalidState(f"{team.key} has already endorsed this statement.")
+        statement.endorsed_by.add(team)
+        event = _log_statement(exercise, statement, "statement.endorsed", caller, participants)
+        _adopt_if_complete(exercise, statement, participants, caller)
+        return Done(statement, event.seq)
+
+
+def _adopt_if_complete(exercise: Exercise, statement: Statement, participants: list[Team], caller: Caller) -> None:
+    endorsed = set(statement.endorsed_by.values_list("pk", flat=True))
+    if endorsed >= {t.pk for t in participants}:
+        statement.adopted_at = clock.now()
+        statement.save(update_fields=["adopted_at"])
+        _log_statement(exercise, statement, "statement.adopted", None, participants)
+
+
+def _exercise_of(dialogue_id: int) -> int:
+    return Dialogue.objects.filter(pk=dialogue_id).values_list("exercise_id", flat=True).first() or 0
+
+
+def _dialogue_for(
+    caller: Caller, dialogue_id: int, *, team_only: bool = False
+) -> tuple[Dialogue, Exercise, Team | None, list[Team]]:
+    """The dialogue, its locked running exercise, the caller's team (None for a
+    facilitator) and the participants; refuses anyone who is not taking part."""
+    dialogue = Dialogue.objects.filter(pk=dialogue_id).first()
+    if dialogue is None:
+        raise NotFound(f"There is no dialogue {dialogue_id}.")
+    exercise = live_exercise(dialogue.exercise_id)
+    participants = list(dialogue.participants.order_by("order"))
+    if caller.role == Role.FACILITATOR and not team_only:
+        return dialogue, exercise, None, participants
+    team = acting_team(caller, exercise)
+    if team not in participants:
+        raise NotFound(f"There is no dialogue {dialogue_id}.")  # not acknowledged to outsiders
+    return dialogue, exercise, team, participants
+
+
+def _log(exercise: Exercise, dialogue: Dialogue, kind: str, caller: Caller, participants: list[Team], **extra) -> Event:  # type: ignore[no-untyped-def]
+    data = {"dialogue": dialogue.pk, "title": dialogue.title, "participants": [t.key for t in participants]}
+    return events.append(
+        exercise=exercise,
+        kind=kind,
+        actor=caller,
+        data=data | extra,
+        audience=Event.Audience.TEAMS,
+        recipients=participants,
+    )
+
+
+def _log_statement(
+    exercise: Exercise, statement: Statement, kind: str, caller: Caller | None, participants: list[Team]
+) -> Event:
+    data = {
+        "statement": statement.pk,
+        "dialogue": statement.dialogue_id,
+        "text": statement.text,
+        "proposer": statement.proposer.key if statement.proposer else None,
+        "endorsed_by": sorted(statement.endorsed_by.values_list("key", flat=True)),
+        "participants": [t.key for t in participants],
+        "adopted": statement.adopted_at is not None,
+    }
+    return events.append(
+        exercise=exercise, kind=kind, actor=caller, data=data, audience=Event.Audience.TEAMS, recipients=participants
+    )

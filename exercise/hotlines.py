@@ -1,0 +1,175 @@
+"""Hotlines: a direct line between two teams' defence establishments.
+
+A call is requested, then accepted or declined; an open line carries messages both ways
+until either side closes it. Between two teams one call at a time may be requested or
+open. A facilitator can cut the line between two teams (an outage inject) and restore it.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+
+from exercise import clock, events
+from exercise.commands import MESSAGE_LIMIT, Done, acting_team, checked_text, idempotent, live_exercise, team_by_key
+from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound
+from exercise.models import Event, Exercise, Hotline, HotlineOutage, Message, Team
+from exercise.roles import Caller, Role, require_role
+
+ACTIVE = (Hotline.Status.REQUESTED, Hotline.Status.OPEN)
+
+
+def request_call(*, caller: Caller, exercise_id: int, to: object, client_id: str | None = None) -> Done:
+    def run() -> Done:
+        with transaction.atomic():
+            exercise = live_exercise(exercise_id)
+            team = acting_team(caller, exercise)
+            callee = team_by_key(exercise, to, "to")
+            if callee == team:
+                raise Invalid("A team cannot call itself.", [{"path": "to", "message": "another team's key"}])
+            _refuse_if_cut(exercise, team, callee)
+            if _between(exercise, team, callee).filter(status__in=ACTIVE).exists():
+                raise InvalidState(f"A call between {team.key} and {callee.key} is already requested or open.")
+            hotline = Hotline.objects.create(
+                exercise=exercise, caller=team, callee=callee, requested_by=caller.player, requested_at=clock.now()
+            )
+            return Done(hotline, _log(exercise, hotline, "hotline.requested", caller).seq)
+
+    return idempotent(
+        caller=caller, exercise_id=exercise_id, client_id=client_id, kind="hotline", model=Hotline, run=run
+    )
+
+
+def answer_call(*, caller: Caller, hotline_id: int, accept: bool) -> Done:
+    with transaction.atomic():
+        hotline, exercise, team = _own_hotline(caller, hotline_id)
+        if team != hotline.callee:
+            raise NotAllowed("Only the team that is called answers the call.")
+        if hotline.status != Hotline.Status.REQUESTED:
+            raise InvalidState(f"This call is {hotline.status}; it can no longer be answered.")
+        if accept:
+            _refuse_if_cut(exercise, hotline.caller, hotline.callee)
+        hotline.status = Hotline.Status.OPEN if accept else Hotline.Status.DECLINED
+        hotline.answered_at = clock.now()
+        hotline.save(update_fields=["status", "answered_at"])
+        kind = "hotline.accepted" if accept else "hotline.declined"
+        return Done(hotline, _log(exercise, hotline, kind, caller).seq)
+
+
+def close_call(*, caller: Caller, hotline_id: int) -> Done:
+    with transaction.atomic():
+        hotline, exercise, _team = _own_hotline(caller, hotline_id)
+        if hotline.status not in ACTIVE:
+            raise InvalidState(f"This call is already {hotline.status}.")
+        hotline.status = Hotline.Status.CLOSED
+        hotline.closed_at = clock.now()
+        hotline.save(update_fields=["status", "closed_at"])
+        return Done(hotline, _log(exercise, hotline, "hotline.closed", caller).seq)
+
+
+def send_message(*, caller: Caller, hotline_id: int, text: object, client_id: str | None = None) -> Done:
+    text = checked_text(text, limit=MESSAGE_LIMIT, what="A message")
+    hotline_exercise = Hotline.objects.filter(pk=hotline_id).values_list("exercise_id", flat=True).first()
+
+    def run() -> Done:
+        with transaction.atomic():
+            hotline, exercise, team = _own_hotline(caller, hotline_id)
+            if hotline.status != Hotline.Status.OPEN:
+                raise InvalidState(f"This call is {hotline.status}; messages need an open line.")
+            _refuse_if_cut(exercise, hotline.caller, hotline.callee)
+            message = Message.objects.create(
+                exercise=exercise, hotline=hotline, team=team, author=caller.name, text=text, sent_at=clock.now()
+            )
+            event = _log(exercise, hotline, "hotline.message", caller, text=text, message=message.pk)
+            return Done(message, event.seq)
+
+    return idempotent(
+        caller=caller,
+        exercise_id=hotline_exercise or 0,
+        client_id=client_id,
+        kind="hotline.message",
+        model=Message,
+        run=run,
+    )
+
+
+def cut(*, caller: Caller, exercise_id: int, teams: object) -> Done:
+    """An outage: the line between two teams refuses calls and messages until restored."""
+    require_role(caller, Role.FACILITATOR)
+    with transaction.atomic():
+        exercise = live_exercise(exercise_id)
+        if not isinstance(teams, list) or len(teams) != 2 or teams[0] == teams[1]:
+            raise Invalid("Name the two teams whose line is cut.", [{"path": "teams", "message": "two team keys"}])
+        a, b = (team_by_key(exercise, key, f"teams[{n}]") for n, key in enumerate(teams))
+        if _outages(exercise, a, b).exists():
+            raise InvalidState(f"The line between {a.key} and {b.key} is already cut.")
+        outage = HotlineOutage.objects.create(exercise=exercise, team_a=a, team_b=b, started_at=clock.now())
+        event = _log_outage(exercise, outage, "hotline.cut", caller)
+        return Done(outage, event.seq)
+
+
+def restore(*, caller: Caller, outage_id: int) -> Done:
+    require_role(caller, Role.FACILITATOR)
+    with transaction.atomic():
+        outage = HotlineOutage.objects.select_related("team_a", "team_b").filter(pk=outage_id).first()
+        if outage is None:
+            raise NotFound(f"There is no hotline outage {outage_id}.")
+        exercise = live_exercise(outage.exercise_id)
+        if outage.ended_at is not None:
+            raise InvalidState("This outage has already ended.")
+        outage.ended_at = clock.now()
+        outage.save(update_fields=["ended_at"])
+        return Done(outage, _log_outage(exercise, outage, "hotline.restored", caller).seq)
+
+
+def _own_hotline(caller: Caller, hotline_id: int) -> tuple[Hotline, Exercise, Team]:
+    """The hotline, its locked running exercise, and the caller's team, which must be on it."""
+    hotline = Hotline.objects.filter(pk=hotline_id).first()
+    if hotline is None:
+        raise NotFound(f"There is no hotline {hotline_id}.")
+    exercise = live_exercise(hotline.exercise_id)
+    team = acting_team(caller, exercise)
+    hotline = Hotline.objects.select_related("caller", "callee").get(pk=hotline_id)
+    if team.pk not in (hotline.caller_id, hotline.callee_id):
+        raise NotFound(f"There is no hotline {hotline_id}.")  # others' calls are not even acknowledged
+    return hotline, exercise, team
+
+
+def _between(exercise: Exercise, a: Team, b: Team):  # type: ignore[no-untyped-def]
+    return Hotline.objects.filter(exercise=exercise).filter(Q(caller=a, callee=b) | Q(caller=b, callee=a))
+
+
+def _outages(exercise: Exercise, a: Team, b: Team):  # type: ignore[no-untyped-def]
+    pair = Q(team_a=a, team_b=b) | Q(team_a=b, team_b=a)
+    return HotlineOutage.objects.filter(exercise=exercise, ended_at__isnull=True).filter(pair)
+
+
+def _refuse_if_cut(exercise: Exercise, a: Team, b: Team) -> None:
+    if _outages(exercise, a, b).exists():
+        raise InvalidState(f"The line between {a.key} and {b.key} is down.")
+
+
+def _log(exercise: Exercise, hotline: Hotline, kind: str, caller: Caller, **extra: object) -> Event:
+    data = {"hotline": hotline.pk, "from": hotline.caller.key, "to": hotline.callee.key, "status": hotline.status}
+    return events.append(
+        exercise=exercise,
+        kind=kind,
+        actor=caller,
+        data=data | extra,
+        audience=Event.Audience.TEAMS,
+        recipients=[hotline.caller, hotline.callee],
+    )
+
+
+def _log_outage(exercise: Exercise, outage: HotlineOutage, kind: str, caller: Caller) -> Event:
+    return events.append(
+        exercise=exercise,
+        kind=kind,
+        actor=caller,
+        data={
+            "outage": outage.pk,
+            "from": outage.team_a.key,
+            "to": outage.team_b.key,
+            "teams": [outage.team_a.key, outage.team_b.key],
+        },
+        audience=Event.Audience.TEAMS,
+        recipients=[outage.team_a, outage.team_b],
+    )

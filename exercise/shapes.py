@@ -1,0 +1,58 @@
+"""The fields of each communications object as the API answers them."""
+
+from typing import Any
+
+from exercise import jointops
+from exercise.models import Action, Dialogue, Hotline, HotlineOutage, JointOperation, Message, Report, Statement
+
+
+def hotline(obj: Hotline) -> dict[str, Any]:
+    return {"id": obj.pk, "from": obj.caller.key, "to": obj.callee.key, "status": obj.status}
+
+
+def message(obj: Message) -> dict[str, Any]:
+    return {
+        "id": obj.pk,
+        "hotline": obj.hotline_id,
+        "dialogue": obj.dialogue_id,
+        "from": obj.team.key if obj.team else None,
+        "author": obj.author,
+        "text": obj.text,
+    }
+
+
+def dialogue(obj: Dialogue) -> dict[str, Any]:
+    return {
+        "id": obj.pk,
+        "title": obj.title,
+        "convener": obj.convener.key if obj.convener else None,
+        "participants": [t.key for t in obj.participants.order_by("order")],
+    }
+
+
+def statement(obj: Statement) -> dict[str, Any]:
+    return {
+        "id": obj.pk,
+        "dialogue": obj.dialogue_id,
+        "text": obj.text,
+        "proposer": obj.proposer.key if obj.proposer else None,
+        "endorsed_by": sorted(obj.endorsed_by.values_list("key", flat=True)),
+        "adopted": obj.adopted_at is not None,
+    }
+
+
+def operation(obj: JointOperation) -> dict[str, Any]:
+    fields = jointops.state(obj)
+    return {"id": fields.pop("operation"), **fields}
+
+
+def action(obj: Action) -> dict[str, Any]:
+    return {"id": obj.pk, "team": obj.team.key, "kind": obj.kind, "text": obj.text, "escalation": obj.escalation}
+
+
+def report(obj: Report) -> dict[str, Any]:
+    return {"id": obj.pk, "inject": obj.inject_key, "team": obj.team.key, "text": obj.text}
+
+
+def outage(obj: HotlineOutage) -> dict[str, Any]:
+    return {"id": obj.pk, "teams": [obj.team_a.key, obj.team_b.key], "active": obj.ended_at is None}
