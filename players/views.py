@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config.ratelimits import count_failure, refuse_if_failing
-from exercise import access, clock
+from exercise import access, actions, clock, jointops
 from exercise.errors import DomainError, NotFound, RateLimited
 from exercise.roles import caller_for_user
 from players.forms import JoinForm
@@ -58,6 +58,16 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "exercise": team.exercise,
         "teammates": team.players.all(),
         "clock": clock.reading(team.exercise),
+        "console": {
+            "exercise": team.exercise_id,
+            "team": team.key,
+            "teams": [{"key": t.key, "name": t.name} for t in team.exercise.teams.all()],
+            "ladder": actions.LADDER,
+            "lastVisibleSeq": team.last_visible_seq,
+        },
+        "others": team.exercise.teams.exclude(pk=team.pk),
+        "operation_kinds": [(k, k.replace("_", " ")) for k in jointops.KINDS],
+        "action_kinds": [(k, k.replace("_", " ")) for k in actions.STEPS],
     }
     return render(request, "players/team.html", context)
 
