@@ -7,18 +7,9 @@ from exercise.commands import MESSAGE_LIMIT, Done, acting_team, idempotent, live
 from exercise.errors import Invalid, TooLarge
 from exercise.models import Action, Event
 from exercise.roles import Caller
+from exercise.steps import ACTION_STEPS, LADDER
 
-# How far each kind of action moves a team on the ladder. Rungs run from 0 (routine
-# posture) to 5 (forces committed); the ladder's names are in LADDER.
-STEPS = {"raise_alert": 1, "lower_alert": -1, "deploy_forces": 1, "withdraw_forces": -1, "public_statement": 0}
-LADDER = (
-    "Routine posture",
-    "Heightened vigilance",
-    "Raised alert",
-    "Forces deployed",
-    "High readiness",
-    "Forces committed",
-)
+STEPS = ACTION_STEPS
 
 
 def take(*, caller: Caller, exercise_id: int, kind: object, text: object = "", client_id: str | None = None) -> Done:
@@ -35,7 +26,8 @@ def take(*, caller: Caller, exercise_id: int, kind: object, text: object = "", c
         with transaction.atomic():
             exercise = live_exercise(exercise_id)
             team = acting_team(caller, exercise)
-            team.escalation = min(max(team.escalation + STEPS[kind], 0), len(LADDER) - 1)
+            steps = STEPS | exercise.scenario.scoring.get("escalation", {})
+            team.escalation = min(max(team.escalation + int(steps[kind]), 0), len(LADDER) - 1)
             team.save(update_fields=["escalation"])
             action = Action.objects.create(
                 exercise=exercise,

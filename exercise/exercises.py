@@ -4,7 +4,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 
-from exercise import clock, events
+from exercise import clock, events, expectations
 from exercise.errors import Invalid, InvalidState, NotFound
 from exercise.models import Event, Exercise, ExerciseInject, Scenario, Team
 from exercise.roles import Caller, Role, require_role
@@ -99,6 +99,9 @@ def change_status(*, caller: Caller, exercise_id: int, transition: str) -> Exerc
             audience=Event.Audience.EVERYONE,
             at=at,
         )
+        if transition == "end":
+            # What was still open can no longer be met.
+            expectations.decide_missed(exercise=exercise, ending=True)
     return exercise
 
 

@@ -160,16 +160,14 @@ def _log(exercise: Exercise, hotline: Hotline, kind: str, caller: Caller, **extr
 
 
 def _log_outage(exercise: Exercise, outage: HotlineOutage, kind: str, caller: Caller) -> Event:
+    a, b = outage.team_a, outage.team_b
+    # The call the outage touches, if one is requested or open, like every hotline.* event.
+    current = _between(exercise, a, b).filter(status__in=ACTIVE).values_list("pk", flat=True).first()
     return events.append(
         exercise=exercise,
         kind=kind,
         actor=caller,
-        data={
-            "outage": outage.pk,
-            "from": outage.team_a.key,
-            "to": outage.team_b.key,
-            "teams": [outage.team_a.key, outage.team_b.key],
-        },
+        data={"hotline": current, "outage": outage.pk, "from": a.key, "to": b.key, "teams": [a.key, b.key]},
         audience=Event.Audience.TEAMS,
-        recipients=[outage.team_a, outage.team_b],
+        recipients=[a, b],
     )

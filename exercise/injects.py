@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from exercise import clock, events
+from exercise import clock, events, expectations
 from exercise.errors import Invalid, InvalidState, NotFound
 from exercise.markdown_text import render_markdown
 from exercise.models import Event, Exercise, ExerciseInject, Team
@@ -20,18 +20,21 @@ ADHOC_PREFIX = "X"
 
 
 def release_due_injects(*, exercise_id: int) -> list[Event]:
-    """Release every pending inject of a running exercise whose time has come."""
+    """Release every pending inject of a running exercise whose time has come, and decide
+    the expectations whose deadlines have passed."""
     with transaction.atomic():
         exercise = Exercise.objects.select_for_update().filter(pk=exercise_id).first()
         if exercise is None or exercise.status != Exercise.Status.RUNNING:
             return []
-        released = []
-        # A release can make others due at once (a trigger with no delay): loop until quiet.
-        while due := list(
-            _pending(exercise).filter(due_at__lte=clock.exercise_time(exercise)).order_by("due_at", "id")
-        ):
+        released: list[Event] = []
+        # A release or a missed deadline can make others due at once (a trigger with no
+        # delay): loop until nothing more happens.
+        while True:
+            now = clock.exercise_time(exercise)
+            due = list(_pending(exercise).filter(due_at__lte=now).order_by("due_at", "id"))
             released += [_release(exercise, item, actor=None) for item in due]
-        return released
+            if not due and not expectations.decide_missed(exercise=exercise):
+                return released
 
 
 def running_exercise_ids() -> list[int]:
@@ -45,7 +48,10 @@ def next_due_wall_times(*, exercise_id: int, horizon: float) -> list[float]:
         return []
     now = clock.now()
     limit = clock.exercise_time(exercise, now) + horizon * exercise.speed
-    due = _pending(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True)
+    due = list(_pending(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True))
+    deadline = expectations.next_deadline(exercise)
+    if deadline is not None and deadline <= limit:
+        due.append(deadline)
     return [clock.wall_time_of(exercise, at).timestamp() for at in due]
 
 
@@ -151,6 +157,7 @@ def _release(exercise: Exercise, item: ExerciseInject, *, actor: Caller | None, 
         audience=Event.Audience.EVERYONE if content["to_all"] else Event.Audience.TEAMS,
         recipients=teams,
     )
+    expectations.open_checks(exercise=exercise, item=item, release=event)
     schedule_triggered(exercise=exercise, trigger="after", ref=item.key, at=event.exercise_time)
     return event
 

@@ -13,6 +13,8 @@ from exercise.durations import format_duration, parse_duration
 from exercise.errors import Invalid, Problem
 from exercise.event_kinds import ALL_KINDS
 from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
+from exercise.scoring.trust import RULES as TRUST_RULES
+from exercise.steps import ACTION_STEPS
 
 SCENARIO_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ITEM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
@@ -21,6 +23,8 @@ TOP_FIELDS = ("key", "title", "summary", "duration", "objectives", "teams", "inj
 INJECT_FIELDS = ("key", "at", "trigger", "title", "kind", "severity", "to", "body", "expect")
 EXPECT_FIELDS = ("key", "each", "any", "event", "where", "within", "points", "objective")
 TRIGGER_TYPES = ("after", "met", "missed")
+# What a scenario may weigh: trust rules (docs/scoring.md) and rungs moved per action kind.
+SCORING_KEYS = {"trust": TRUST_RULES, "escalation": tuple(ACTION_STEPS)}
 MAX_TEXT = 20_000
 
 
@@ -357,12 +361,13 @@ def _scoring(check: _Checker, value: Any) -> dict[str, Any]:
     if sections is None:
         return {}
     for name, weights in sections.items():
+        known = SCORING_KEYS[name]
         if not isinstance(weights, dict):
-            check.problem(f"scoring.{name}", "must map event kinds to numbers, such as {hotline.accepted: 1}")
+            check.problem(f"scoring.{name}", f"must map names to numbers, such as {{{known[0]}: 1}}")
             continue
         for kind, weight in weights.items():
-            if kind not in ALL_KINDS:
-                check.problem(f"scoring.{name}.{kind}", f"'{kind}' is not an event kind")
+            if kind not in known:
+                check.problem(f"scoring.{name}.{kind}", f"'{kind}' is not one of {', '.join(known)}")
             elif isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
                 check.problem(f"scoring.{name}.{kind}", "must be a finite number")
     return dict(sections)

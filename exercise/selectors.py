@@ -5,8 +5,11 @@ from typing import Any
 from django.db.models import QuerySet
 
 from exercise import clock
+from exercise.envelopes import visible_after
 from exercise.models import Exercise, Scenario
 from exercise.roles import Caller, Role, require_in_exercise, require_staff
+from exercise.scenarios import scenario_spec
+from exercise.scoring import scoreboard
 
 
 def scenarios(*, caller: Caller) -> QuerySet[Scenario]:
@@ -43,3 +46,15 @@ def exercise_detail(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
             {"key": i.key, "title": i.title, "status": i.status, "due_at": i.due_at} for i in exercise.injects.all()
         ],
     }
+
+
+def staff_events(exercise: Exercise) -> list[dict[str, Any]]:
+    """Every event of the exercise as envelopes, in seq order."""
+    return list(visible_after(exercise, None, 0))
+
+
+def scores(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
+    """The live scoreboard; players never see it while the exercise runs."""
+    require_staff(caller)
+    teams = [{"key": t.key, "name": t.name} for t in exercise.teams.all()]
+    return scoreboard(scenario_spec(exercise.scenario), teams, staff_events(exercise))

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from exercise import presence
 from exercise.envelopes import staff_group, team_group, to_json, visible_after
 from exercise.models import Exercise
 from realtime.auth import caller_from_scope, origin_allowed
@@ -45,9 +46,11 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         if caller.is_staff:
             self.team = None
             self.group = staff_group(self.exercise_id)
+            self.audience = "staff"
         elif caller.player.team.exercise_id == self.exercise_id:
             self.team = caller.player.team
             self.group = team_group(self.exercise_id, self.team.pk)
+            self.audience = self.team.key
         else:
             await self.close(code=CLOSE_FORBIDDEN)
             return
@@ -55,11 +58,13 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         # both ways, and the duplicate is dropped by seq, instead of not arriving at all.
         # Live messages wait in the layer until this handler returns.
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await database_sync_to_async(presence.joined)(self.exercise_id, self.audience)
         await self._send_from_log()
 
     async def disconnect(self, code: int) -> None:
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await database_sync_to_async(presence.left)(self.exercise_id, self.audience)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.close(code=CLOSE_READ_ONLY)

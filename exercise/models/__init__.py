@@ -13,6 +13,7 @@ from exercise.models.comms import (
     Report,
     Statement,
 )
+from exercise.models.evaluation import ExpectationCheck, Rating
 from exercise.models.events import Event
 from exercise.models.runs import Exercise, ExerciseInject, Player, Team
 from exercise.models.scenarios import Expectation, Inject, Objective, Scenario, ScenarioTeam
@@ -26,6 +27,7 @@ __all__ = [
     "Exercise",
     "ExerciseInject",
     "Expectation",
+    "ExpectationCheck",
     "Hotline",
     "HotlineOutage",
     "Inject",
@@ -34,6 +36,7 @@ __all__ = [
     "Objective",
     "OperationPartner",
     "Player",
+    "Rating",
     "Report",
     "Scenario",
     "ScenarioTeam",

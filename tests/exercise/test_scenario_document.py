@@ -326,7 +326,11 @@ def test_a_chain_that_ends_is_not_a_cycle():
         pytest.param(inject(0, kind="earthquake"), "injects[0].kind", ["'earthquake'", "border_tension"]),
         pytest.param(inject(1, severity="apocalyptic"), "injects[1].severity", ["'apocalyptic'", "low, medium"]),
         pytest.param(top(key="Karst Pass"), "key", ["'Karst Pass'", "lower-case"]),
-        pytest.param(top(scoring={"trust": {"hotline.hugged": 1}}), "scoring.trust.hotline.hugged", ["event kind"]),
+        pytest.param(
+            top(scoring={"trust": {"hotline.hugged": 1}}),
+            "scoring.trust.hotline.hugged",
+            ["is not one of", "jointop.succeeded"],
+        ),
     ],
 )
 def test_a_value_outside_its_list_is_reported(document, path, fragments):
@@ -449,7 +453,7 @@ def test_a_fractional_duration_survives_the_round_trip(seconds):
 
 def _full_featured_document() -> dict[str, Any]:
     """Every optional part of a document: triggers of each type, any, where, to all, at 0."""
-    doc = top(summary=REMOVE, scoring={"trust": {"hotline.accepted": 1.5}, "escalation": {"action.taken": 2}})
+    doc = top(summary=REMOVE, scoring={"trust": {"hotline.accepted": 1.5}, "escalation": {"deploy_forces": 2}})
     doc["injects"][0]["at"] = 0
     doc["injects"][0]["expect"].append(
         {"key": "E2", "any": ["ARC", "BOR"], "event": "action.taken", "where": {"kind": "raise_alert"}, "within": 90.5}

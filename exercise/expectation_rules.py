@@ -1,0 +1,33 @@
+"""The rule that decides an expectation, shared by the live engine and the recompute.
+
+Pure functions of plain values, so that replaying the log decides exactly as the live
+run did: an event meets an open expectation when it is of the expected kind, by one of
+the teams it concerns, its data equal to every ``where`` constraint, and no later than
+the deadline; an expectation with no such event is missed once the clock passes it.
+"""
+
+from typing import Any
+
+
+def meets(
+    *, event_kind: str, where: dict[str, Any], teams: list[str], opens_at: float, deadline: float, event: dict[str, Any]
+) -> bool:
+    """Whether an event envelope (kind, actor, data, exercise_time) meets the expectation."""
+    if event["kind"] != event_kind:
+        return False
+    if event.get("actor", {}).get("team") not in teams:
+        return False
+    if not opens_at <= event["exercise_time"] <= deadline:
+        return False
+    data = event.get("data", {})
+    return all(key in data and data[key] == value for key, value in where.items())
+
+
+def is_past(deadline: float, exercise_time: float) -> bool:
+    """A deadline has passed once the clock is beyond it: an event at the deadline still counts."""
+    return exercise_time > deadline
+
+
+def concerned_teams(mode_teams: Any, released_to: list[str]) -> list[str]:
+    """The teams an expectation is about: its list, or the inject's targets for ``all``."""
+    return list(released_to) if mode_teams == "all" else list(mode_teams)

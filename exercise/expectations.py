@@ -1,0 +1,106 @@
+"""The live expectation engine: opens checks when an inject goes out, decides them from
+team events and from the clock, and fires the ``met``/``missed`` triggers.
+
+Decisions are staff-only events naming the seq that decided them (none for a deadline).
+"""
+
+from django.db.models import Q
+
+from exercise import clock, events
+from exercise.expectation_rules import concerned_teams, is_past, meets
+from exercise.models import Event, Exercise, ExerciseInject, ExpectationCheck
+
+
+def open_checks(*, exercise: Exercise, item: ExerciseInject, release: Event) -> None:
+    """One check per team for ``each``, one for the group for ``any``, from this release."""
+    if item.inject is None:
+        return
+    teams = {t.key: t for t in exercise.teams.all()}
+    for expectation in item.inject.expectations.all():
+        keys = concerned_teams(expectation.teams, release.data["to"])
+        common = {
+            "exercise": exercise,
+            "expectation": expectation,
+            "event_kind": expectation.event,
+            "opens_at": release.exercise_time,
+            "deadline": release.exercise_time + expectation.within,
+        }
+        if expectation.mode == "each":
+            ExpectationCheck.objects.bulk_create(
+                ExpectationCheck(team=teams[key], teams=[key], **common) for key in keys if key in teams
+            )
+        else:
+            ExpectationCheck.objects.create(team=None, teams=keys, **common)
+
+
+def on_event(*, exercise: Exercise, event: Event) -> None:
+    """Decide the open checks a team's event meets. Runs inside the event's transaction."""
+    team_key = event.actor.get("team")
+    if not team_key:
+        return
+    candidates = ExpectationCheck.objects.filter(
+        exercise=exercise, status=ExpectationCheck.Status.OPEN, event_kind=event.kind
+    ).select_related("expectation__inject", "team")
+    envelope = {"kind": event.kind, "actor": event.actor, "data": event.data, "exercise_time": event.exercise_time}
+    for check in candidates:
+        rule = {"event_kind": check.event_kind, "where": check.expectation.where, "teams": check.teams}
+        if meets(**rule, opens_at=check.opens_at, deadline=check.deadline, event=envelope):
+            _decide(exercise, check, ExpectationCheck.Status.MET, decided_by=event.seq, met_by=team_key)
+
+
+def decide_missed(*, exercise: Exercise, ending: bool = False) -> int:
+    """Mark every open check whose deadline has passed (every open one, when the exercise
+    ends) as missed; the caller holds the exercise lock."""
+    now = clock.exercise_time(exercise)
+    overdue = [
+        check
+        for check in ExpectationCheck.objects.filter(exercise=exercise, status=ExpectationCheck.Status.OPEN)
+        .select_related("expectation__inject", "team")
+        .order_by("deadline", "id")
+        if ending or is_past(check.deadline, now)
+    ]
+    for check in overdue:
+        _decide(exercise, check, ExpectationCheck.Status.MISSED)
+    return len(overdue)
+
+
+def next_deadline(exercise: Exercise) -> float | None:
+    open_checks = ExpectationCheck.objects.filter(exercise=exercise, status=ExpectationCheck.Status.OPEN)
+    return open_checks.order_by("deadline").values_list("deadline", flat=True).first()
+
+
+def _decide(
+    exercise: Exercise, check: ExpectationCheck, status: str, *, decided_by: int | None = None, met_by: str = ""
+) -> None:
+    from exercise import injects  # injects opens checks on release; imported here to avoid a cycle
+
+    check.status = status
+    check.decided_by = decided_by
+    check.met_by = met_by
+    check.save(update_fields=["status", "decided_by", "met_by"])
+    expectation = check.expectation
+    kind = "expectation.met" if status == ExpectationCheck.Status.MET else "expectation.missed"
+    decision = events.append(
+        exercise=exercise,
+        kind=kind,
+        actor=None,
+        data={
+            "expectation": expectation.key,
+            "inject": expectation.inject.key,
+            "team": check.team.key if check.team else None,
+            "teams": check.teams,
+            "met_by": met_by or None,
+            "points": expectation.points if status == ExpectationCheck.Status.MET else 0,
+            "objective": expectation.objective.key if expectation.objective_id else None,
+            "deadline": check.deadline,
+            "decided_by": decided_by,
+        },
+        audience=Event.Audience.STAFF,
+    )
+    siblings = ExpectationCheck.objects.filter(exercise=exercise, expectation=expectation)
+    if status == ExpectationCheck.Status.MISSED:
+        # {missed: E} fires when E is missed by at least one team it concerns.
+        injects.schedule_triggered(exercise=exercise, trigger="missed", ref=expectation.key, at=decision.exercise_time)
+    elif not siblings.filter(~Q(status=ExpectationCheck.Status.MET)).exists():
+        # {met: E} fires when E is met by every team it concerns.
+        injects.schedule_triggered(exercise=exercise, trigger="met", ref=expectation.key, at=decision.exercise_time)

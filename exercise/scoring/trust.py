@@ -1,0 +1,65 @@
+"""The trust matrix: how far each team trusts each other, moved by what they do.
+
+Weights follow the spirit of the Goldstein conflict-cooperation scale: cooperative acts
+between two states raise trust, hostile or refusing ones lower it, in proportion to how
+much they cost the actor. ``trust[A][B]`` is A's trust in B. A scenario overrides any
+weight in its ``scoring.trust`` section; docs/scoring.md explains each rule.
+"""
+
+from collections import defaultdict
+from typing import Any
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "hotline.requested": 0.5,  # the callee's trust in the caller: reaching out
+    "hotline.accepted": 1.0,  # the caller's trust in the callee: the line was answered
+    "hotline.declined": -1.0,  # the caller's trust in the callee: the line was refused
+    "statement.adopted": 1.0,  # every signatory's trust in every other
+    "jointop.accepted": 1.0,  # the proposer's trust in the partner who joined
+    "jointop.declined": -0.5,  # the proposer's trust in the partner who refused
+    "jointop.succeeded": 2.0,  # mutual, among the proposer and the partners who joined
+    "jointop.partial": 0.5,
+    "jointop.failed": -1.0,
+    "action.raise_alert": -0.5,  # every other team's trust in the actor
+    "action.deploy_forces": -1.5,
+    "action.lower_alert": 0.5,
+    "action.withdraw_forces": 1.0,
+    "action.public_statement": 0.0,
+}
+RULES = tuple(DEFAULT_WEIGHTS)
+
+
+def _moves(event: dict[str, Any], teams: list[str]) -> list[tuple[str, str, str]]:
+    """(rule, truster, trusted) for each trust movement an event makes."""
+    kind, data = event["kind"], event["data"]
+    if kind == "hotline.requested":
+        return [(kind, data["to"], data["from"])]
+    if kind in ("hotline.accepted", "hotline.declined"):
+        return [(kind, data["from"], data["to"])]
+    if kind == "statement.adopted":
+        signatories = data["endorsed_by"]
+        return [(kind, a, b) for a in signatories for b in signatories if a != b]
+    if kind in ("jointop.accepted", "jointop.declined"):
+        return [(kind, data["proposer"], data["by"])]
+    if kind == "jointop.adjudicated":
+        joined = [data["proposer"]] + [k for k, answer in data["answers"].items() if answer == "accepted"]
+        rule = f"jointop.{data['outcome']}"
+        return [(rule, a, b) for a in joined for b in joined if a != b]
+    if kind == "action.taken":
+        return [(f"action.{data['kind']}", other, data["team"]) for other in teams if other != data["team"]]
+    return []
+
+
+def trust_matrix(
+    events: list[dict[str, Any]], teams: list[str], overrides: dict[str, float] | None = None
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, list[dict[str, Any]]]]]:
+    """The matrix and, for every cell, the events that moved it and by how much."""
+    weights = DEFAULT_WEIGHTS | (overrides or {})
+    matrix = {a: {b: 0.0 for b in teams if b != a} for a in teams}
+    breakdown: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for event in events:
+        for rule, truster, trusted in _moves(event, teams):
+            weight = weights.get(rule, 0.0)
+            if weight and truster in matrix and trusted in matrix[truster]:
+                matrix[truster][trusted] += weight
+                breakdown[truster][trusted].append({"seq": event["seq"], "rule": rule, "weight": weight})
+    return matrix, {a: dict(cells) for a, cells in breakdown.items()}
