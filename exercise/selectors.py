@@ -4,9 +4,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from exercise import clock
+from exercise import clock, jointops
 from exercise.envelopes import visible_after
-from exercise.models import Exercise, Scenario
+from exercise.models import Event, Exercise, ExerciseInject, HotlineOutage, JointOperation, Scenario
 from exercise.roles import Caller, Role, require_in_exercise, require_staff
 from exercise.scenarios import scenario_spec
 from exercise.scoring import scoreboard
@@ -58,3 +58,27 @@ def scores(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
     require_staff(caller)
     teams = [{"key": t.key, "name": t.name} for t in exercise.teams.all()]
     return scoreboard(scenario_spec(exercise.scenario), teams, staff_events(exercise))
+
+
+def control_room(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
+    """What the facilitator console draws on load; the socket keeps it current after."""
+    require_staff(caller)
+    recent_notes = Event.objects.filter(exercise=exercise, kind="note.added").order_by("-seq")[:50]
+    return {
+        "teams": list(exercise.teams.all()),
+        "objectives": list(exercise.scenario.objectives.all()),
+        "awaiting": [
+            jointops.state(op)
+            for op in JointOperation.objects.filter(
+                exercise=exercise, status=JointOperation.Status.AWAITING_ADJUDICATION
+            ).select_related("proposer")
+        ],
+        "outages": [
+            {"id": o.pk, "teams": [o.team_a.key, o.team_b.key]}
+            for o in HotlineOutage.objects.filter(exercise=exercise, ended_at__isnull=True).select_related(
+                "team_a", "team_b"
+            )
+        ],
+        "pending": list(exercise.injects.filter(status=ExerciseInject.Status.PENDING, inject__isnull=False)),
+        "notes": [{"seq": e.seq, "time": e.exercise_time, **e.data} for e in recent_notes],
+    }

@@ -139,3 +139,9 @@ def adjudicate(request: HttpRequest, operation_id: int, payload: schemas.Adjudic
         consequence=payload.consequence,
     )
     return shapes.operation(done.obj) | {"seq": done.seq}
+
+
+@router.patch("/exercises/{exercise_id}/injects/{key}", summary="Edit a pending inject before it is released")
+def edit_inject(request: HttpRequest, exercise_id: int, key: str, payload: schemas.InjectEditIn):  # type: ignore[no-untyped-def]
+    item = injects.edit(caller=request.auth, exercise_id=exercise_id, key=key, **payload.dict())
+    return {"key": item.key, "title": item.title, "status": item.status, "due_at": item.due_at}

@@ -103,3 +103,9 @@ class AdjudicationIn(Schema):
     outcome: str
     narrative: str
     consequence: str | None = Field(None, description="Key of a pending inject to release as the consequence.")
+
+
+class InjectEditIn(Schema):
+    title: str = Field(max_length=200)
+    body: str = Field("", max_length=20_000)
+    severity: str

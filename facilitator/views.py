@@ -7,6 +7,8 @@ from django.views.decorators.http import require_POST
 
 from exercise import clock, exercises, injects, selectors
 from exercise.errors import DomainError
+from exercise.models import Rating
+from exercise.models.scenarios import SEVERITIES
 from exercise.roles import Role
 from facilitator.access import staff_page
 from facilitator.forms import AdhocInjectForm, ExerciseForm, SkipForm, SpeedForm
@@ -65,7 +67,11 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
     context = {
         "exercise": exercise,
         "detail": detail,
+        "room": selectors.control_room(caller=caller, exercise=exercise),
         "can_control": caller.role == Role.FACILITATOR,
+        "can_evaluate": caller.role in (Role.FACILITATOR, Role.EVALUATOR),
+        "ratings": Rating.Value.choices,
+        "severities": SEVERITIES,
         "adhoc_form": AdhocInjectForm(teams=exercise.teams.all()),
         "clock": clock.reading(exercise),
         # The feed shows the latest events; older ones are in the log and the review.

@@ -13,6 +13,7 @@ router = Router(tags=["events"])
 
 class EventsQuery(Schema):
     after: int = SchemaField(0, ge=0)
+    before: int | None = SchemaField(None, ge=1, description="Only events with a smaller seq (to page backwards).")
     limit: int | None = SchemaField(None, ge=1, le=100_000)
 
 
@@ -22,4 +23,4 @@ def list_events(request: HttpRequest, exercise_id: int, query: Query[EventsQuery
     exercise = get_exercise(exercise_id)
     require_in_exercise(caller, exercise)
     team = None if caller.is_staff else caller.team
-    return list(visible_after(exercise, team, query.after, limit=query.limit))
+    return list(visible_after(exercise, team, query.after, before=query.before, limit=query.limit))

@@ -85,6 +85,10 @@ class ExerciseInject(models.Model):
     due_at = models.FloatField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     skip_reason = models.TextField(blank=True)
+    # A facilitator's edits before release. A null body means the scenario's own text;
+    # an empty one is an edit that removed it.
+    body_override = models.TextField(null=True, blank=True)  # noqa: DJ001
+    severity_override = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -6,9 +6,9 @@ function csrfToken() {
   return document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
 }
 
-export async function send(path, body = {}) {
+export async function send(path, body = {}, method = "POST") {
   const response = await fetch(path, {
-    method: "POST",
+    method,
     credentials: "same-origin",
     headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
     body: JSON.stringify(body),
@@ -49,7 +49,7 @@ export function wireForms(root, { prepare = (form, body) => body, done = () => {
     body.client_id = crypto.randomUUID();
     buttons.forEach((button) => { button.disabled = true; });
     try {
-      await send(form.dataset.path, body);
+      await send(form.dataset.path, body, form.dataset.method ?? "POST");
       if (form.dataset.reset !== "false") form.reset();
       done(form);
     } catch (failure) {
