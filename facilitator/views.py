@@ -1,5 +1,7 @@
 """Facilitator pages: the exercise library and each exercise's control page."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -80,18 +82,32 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return render(request, "facilitator/exercise.html", context)
 
 
+def _command(request: HttpRequest, exercise_id: int, run: Callable[[], str]) -> HttpResponse:
+    """Run a control-room command from a plain form: its message on success, the domain's
+    message on refusal, and back to the exercise page either way."""
+    try:
+        messages.success(request, run())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("facilitator:exercise", exercise_id=exercise_id)
+
+
+def _refuse(request: HttpRequest, exercise_id: int, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("facilitator:exercise", exercise_id=exercise_id)
+
+
 @require_POST
 @staff_page
 def change_status(request: HttpRequest, exercise_id: int, transition: str) -> HttpResponse:
     if transition not in TRANSITIONS:
         raise Http404("No such control.")
-    try:
+
+    def run() -> str:
         exercise = exercises.change_status(caller=request.caller, exercise_id=exercise_id, transition=transition)  # type: ignore[attr-defined]
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"The exercise is now {exercise.status}.")
-    return redirect("facilitator:exercise", exercise_id=exercise_id)
+        return f"The exercise is now {exercise.status}."
+
+    return _command(request, exercise_id, run)
 
 
 @require_POST
@@ -99,27 +115,24 @@ def change_status(request: HttpRequest, exercise_id: int, transition: str) -> Ht
 def change_speed(request: HttpRequest, exercise_id: int) -> HttpResponse:
     form = SpeedForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Speed must be a number from {clock.MIN_SPEED:g} to {clock.MAX_SPEED:g}.")
-        return redirect("facilitator:exercise", exercise_id=exercise_id)
-    try:
-        exercises.set_speed(caller=request.caller, exercise_id=exercise_id, speed=form.cleaned_data["speed"])  # type: ignore[attr-defined]
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Speed set to {form.cleaned_data['speed']:g}×.")
-    return redirect("facilitator:exercise", exercise_id=exercise_id)
+        return _refuse(request, exercise_id, f"Speed must be a number from {clock.MIN_SPEED:g} to {clock.MAX_SPEED:g}.")
+    speed = form.cleaned_data["speed"]
+
+    def run() -> str:
+        exercises.set_speed(caller=request.caller, exercise_id=exercise_id, speed=speed)  # type: ignore[attr-defined]
+        return f"Speed set to {speed:g}×."
+
+    return _command(request, exercise_id, run)
 
 
 @require_POST
 @staff_page
 def release_inject(request: HttpRequest, exercise_id: int, key: str) -> HttpResponse:
-    try:
+    def run() -> str:
         injects.release_now(caller=request.caller, exercise_id=exercise_id, key=key)  # type: ignore[attr-defined]
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Inject {key} released.")
-    return redirect("facilitator:exercise", exercise_id=exercise_id)
+        return f"Inject {key} released."
+
+    return _command(request, exercise_id, run)
 
 
 @require_POST
@@ -127,15 +140,13 @@ def release_inject(request: HttpRequest, exercise_id: int, key: str) -> HttpResp
 def skip_inject(request: HttpRequest, exercise_id: int, key: str) -> HttpResponse:
     form = SkipForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the inject is skipped.")
-        return redirect("facilitator:exercise", exercise_id=exercise_id)
-    try:
+        return _refuse(request, exercise_id, "Say why the inject is skipped.")
+
+    def run() -> str:
         injects.skip(caller=request.caller, exercise_id=exercise_id, key=key, reason=form.cleaned_data["reason"])  # type: ignore[attr-defined]
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Inject {key} skipped.")
-    return redirect("facilitator:exercise", exercise_id=exercise_id)
+        return f"Inject {key} skipped."
+
+    return _command(request, exercise_id, run)
 
 
 @require_POST
@@ -144,10 +155,10 @@ def send_inject(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise = exercises.get_exercise(exercise_id)
     form = AdhocInjectForm(request.POST, teams=exercise.teams.all())
     if not form.is_valid():
-        messages.error(request, "The inject needs a title; check the fields.")
-        return redirect("facilitator:exercise", exercise_id=exercise_id)
+        return _refuse(request, exercise_id, "The inject needs a title; check the fields.")
     data = form.cleaned_data
-    try:
+
+    def run() -> str:
         event = injects.send_adhoc(
             caller=request.caller,  # type: ignore[attr-defined]
             exercise_id=exercise_id,
@@ -157,8 +168,6 @@ def send_inject(request: HttpRequest, exercise_id: int) -> HttpResponse:
             severity=data["severity"],
             to=data["to"] or "all",
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Inject {event.data['key']} sent.")
-    return redirect("facilitator:exercise", exercise_id=exercise_id)
+        return f"Inject {event.data['key']} sent."
+
+    return _command(request, exercise_id, run)
