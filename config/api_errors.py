@@ -1,5 +1,6 @@
 """One error shape for the whole API: ``{"error": {"code", "message", "details"}}``."""
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from exercise import errors
+from exercise.text_rules import unstorable, unstorable_paths
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,9 @@ class ApiErrorShapeMiddleware:
         if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
             limit = settings.API_MAX_BODY_BYTES // (1024 * 1024)
             return error_response(413, f"The request body is larger than {limit} MB.")
+        refusal = _refuse_unstorable(request)
+        if refusal is not None:
+            return refusal
         response = self.get_response(request)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
             return error_response(response.status_code, _reason(response))
@@ -79,6 +84,27 @@ class ApiErrorShapeMiddleware:
             return None
         logger.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "Something went wrong on the server; the error has been logged.")
+
+
+def _refuse_unstorable(request: HttpRequest) -> HttpResponse | None:
+    """400 for NUL or lone surrogates in the path, the query or a JSON body."""
+    problems = (
+        [{"path": "(url)", "message": "contains a character that cannot be stored"}]
+        if unstorable(request.path + "".join(request.GET.keys()) + "".join(request.GET.values()))
+        else []
+    )
+    if request.content_type == "application/json" and request.body:
+        try:
+            body = json.loads(request.body)
+        except (ValueError, RecursionError):
+            body = None  # unreadable JSON is the handler's to refuse, with its own message
+        problems += [
+            {"path": path, "message": "contains a NUL character or an unpaired surrogate, which cannot be stored"}
+            for path in unstorable_paths(body)
+        ]
+    if not problems:
+        return None
+    return error_response(400, "The request holds text that cannot be stored.", problems)
 
 
 def _reason(response: HttpResponse) -> str:

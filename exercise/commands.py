@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
+from exercise import shapes
 from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound, TooLarge
 from exercise.models import CommandReceipt, Exercise, Team
 from exercise.roles import Caller, Role
@@ -21,10 +22,12 @@ M = TypeVar("M", bound=Model)
 
 @dataclass(frozen=True)
 class Done:
-    """What a command made and the seq of the event that records it."""
+    """What a command made and the seq of the event that records it; ``answer`` is the
+    first answer given, kept for a command repeated with the same client_id."""
 
     obj: Model
     seq: int
+    answer: dict[str, Any] | None = None
 
 
 def acting_team(caller: Caller, exercise: Exercise) -> Team:
@@ -97,6 +100,7 @@ def idempotent(
     try:
         with transaction.atomic():
             done = run()
+            answer = shapes.BY_COMMAND[kind](done.obj) | {"seq": done.seq}
             CommandReceipt.objects.create(
                 exercise_id=exercise_id,
                 actor=actor,
@@ -104,8 +108,9 @@ def idempotent(
                 kind=kind,
                 object_id=done.obj.pk,
                 seq=done.seq,
+                answer=answer,
             )
-            return done
+            return Done(done.obj, done.seq, answer)
     except IntegrityError:  # the same command raced itself; the first one won
         earlier = _receipt(actor, client_id, kind, model)
         if earlier is None:
@@ -119,4 +124,4 @@ def _receipt(actor: str, client_id: str, kind: str, model: type[M]) -> Done | No
         return None
     if receipt.kind != kind:
         raise InvalidState(f"client_id '{client_id}' was already used for a {receipt.kind} command.")
-    return Done(obj=model.objects.get(pk=receipt.object_id), seq=receipt.seq)
+    return Done(obj=model.objects.get(pk=receipt.object_id), seq=receipt.seq, answer=receipt.answer)

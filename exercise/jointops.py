@@ -4,7 +4,7 @@ and once all have answered a facilitator adjudicates it, which may release a con
 
 from django.db import transaction
 
-from exercise import clock, events, injects
+from exercise import clock, events, injects, shapes
 from exercise.commands import MESSAGE_LIMIT, Done, acting_team, checked_text, idempotent, live_exercise, teams_by_keys
 from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound
 from exercise.models import Event, Exercise, JointOperation, OperationPartner, Team
@@ -108,27 +108,12 @@ def participants(operation: JointOperation) -> list[Team]:
     return [operation.proposer] + [p.team for p in operation.partners.select_related("team")]
 
 
-def state(operation: JointOperation) -> dict:
-    """The operation as the API and the events show it."""
-    return {
-        "operation": operation.pk,
-        "kind": operation.kind,
-        "proposer": operation.proposer.key,
-        "partners": [p.team.key for p in operation.partners.select_related("team")],
-        "answers": {p.team.key: p.answer or None for p in operation.partners.select_related("team")},
-        "objective": operation.objective,
-        "status": operation.status,
-        "outcome": operation.outcome or None,
-        "narrative": operation.narrative or None,
-    }
-
-
 def _log(exercise: Exercise, operation: JointOperation, kind: str, caller: Caller, **extra: object) -> Event:
     return events.append(
         exercise=exercise,
         kind=kind,
         actor=caller,
-        data=state(operation) | extra,
+        data=shapes.operation_state(operation) | extra,
         audience=Event.Audience.TEAMS,
         recipients=participants(operation),
     )

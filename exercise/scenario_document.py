@@ -15,6 +15,7 @@ from exercise.event_kinds import ALL_KINDS
 from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
 from exercise.scoring.trust import RULES as TRUST_RULES
 from exercise.steps import ACTION_STEPS
+from exercise.text_rules import unstorable
 
 SCENARIO_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ITEM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
@@ -71,6 +72,8 @@ class _Checker:
             return ""
         if required and not value.strip():
             self.problem(path, "must not be empty")
+        if unstorable(value):
+            self.problem(path, "contains a NUL character or an unpaired surrogate, which cannot be stored")
         if len(value) > limit:
             self.problem(path, f"is {len(value)} characters long; the limit is {limit}")
         return value

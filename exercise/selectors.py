@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from exercise import clock, jointops
+from exercise import clock, shapes
 from exercise.envelopes import visible_after
 from exercise.models import Event, Exercise, ExerciseInject, HotlineOutage, JointOperation, Scenario
 from exercise.roles import Caller, Role, require_in_exercise, require_staff
@@ -68,7 +68,7 @@ def control_room(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
         "teams": list(exercise.teams.all()),
         "objectives": list(exercise.scenario.objectives.all()),
         "awaiting": [
-            jointops.state(op)
+            shapes.operation_state(op)
             for op in JointOperation.objects.filter(
                 exercise=exercise, status=JointOperation.Status.AWAITING_ADJUDICATION
             ).select_related("proposer")

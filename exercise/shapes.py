@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from exercise import jointops
 from exercise.models import Action, Dialogue, Hotline, HotlineOutage, JointOperation, Message, Report, Statement
 
 
@@ -41,8 +40,24 @@ def statement(obj: Statement) -> dict[str, Any]:
     }
 
 
+def operation_state(obj: JointOperation) -> dict[str, Any]:
+    """The operation as its events carry it."""
+    partners = list(obj.partners.select_related("team"))
+    return {
+        "operation": obj.pk,
+        "kind": obj.kind,
+        "proposer": obj.proposer.key,
+        "partners": [p.team.key for p in partners],
+        "answers": {p.team.key: p.answer or None for p in partners},
+        "objective": obj.objective,
+        "status": obj.status,
+        "outcome": obj.outcome or None,
+        "narrative": obj.narrative or None,
+    }
+
+
 def operation(obj: JointOperation) -> dict[str, Any]:
-    fields = jointops.state(obj)
+    fields = operation_state(obj)
     return {"id": fields.pop("operation"), **fields}
 
 
@@ -56,3 +71,16 @@ def report(obj: Report) -> dict[str, Any]:
 
 def outage(obj: HotlineOutage) -> dict[str, Any]:
     return {"id": obj.pk, "teams": [obj.team_a.key, obj.team_b.key], "active": obj.ended_at is None}
+
+
+# The answer of each creating command, by the kind its client_id receipt records.
+BY_COMMAND = {
+    "hotline": hotline,
+    "hotline.message": message,
+    "dialogue": dialogue,
+    "dialogue.message": message,
+    "statement": statement,
+    "jointop": operation,
+    "action": action,
+    "report": report,
+}

@@ -54,7 +54,7 @@ def command(shape: Callable, status: int = 200):  # type: ignore[no-untyped-def,
         def run(request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
             throttle_player(request)
             done = handler(request, *args, **kwargs)
-            return Status(status, shape(done.obj) | {"seq": done.seq})
+            return Status(status, done.answer or shape(done.obj) | {"seq": done.seq})
 
         return run
 

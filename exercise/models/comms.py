@@ -189,6 +189,7 @@ class CommandReceipt(models.Model):
     kind = models.CharField(max_length=40)
     object_id = models.BigIntegerField()
     seq = models.PositiveBigIntegerField()
+    answer = models.JSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["actor", "client_id"], name="unique_client_id_per_actor")]
