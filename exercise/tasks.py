@@ -20,12 +20,22 @@ LOOKAHEAD_SECONDS = 1.5
 
 @shared_task(ignore_result=True)
 def release_due(exercise_id: int) -> int:
-    return len(injects.release_due_injects(exercise_id=exercise_id))
+    released = injects.release_due_injects(exercise_id=exercise_id)
+    # A release can make a trigger due in less than a tick (`after: I1, delay: 20s` at
+    # speed 60): queue it now rather than wait for the next beat.
+    if released:
+        schedule_upcoming(exercise_id)
+    return len(released)
 
 
 @shared_task(ignore_result=True)
 def tick() -> None:
     for exercise_id in injects.running_exercise_ids():
         injects.release_due_injects(exercise_id=exercise_id)
-        for due in sorted(set(injects.next_due_wall_times(exercise_id=exercise_id, horizon=LOOKAHEAD_SECONDS))):
-            release_due.apply_async((exercise_id,), eta=datetime.fromtimestamp(due, tz=UTC), expires=60)
+        schedule_upcoming(exercise_id)
+
+
+def schedule_upcoming(exercise_id: int) -> None:
+    """Queue ``release_due`` for the exact moment of each release or deadline before the next tick."""
+    for due in sorted(set(injects.next_due_wall_times(exercise_id=exercise_id, horizon=LOOKAHEAD_SECONDS))):
+        release_due.apply_async((exercise_id,), eta=datetime.fromtimestamp(due, tz=UTC), expires=60)
