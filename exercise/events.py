@@ -71,7 +71,7 @@ def append(
         event.recipients.set(recipients)
     prevs = _advance_team_cursors(exercise, event, audience, recipients)
     transaction.on_commit(lambda: broadcast(event, prevs))
-    if event.actor.get("team"):
+    if event.actor.get("team") or kind == "statement.adopted":
         from exercise import expectations  # decisions append events themselves
 
         expectations.on_event(exercise=exercise, event=event)

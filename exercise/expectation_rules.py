@@ -9,18 +9,28 @@ the deadline; an expectation with no such event is missed once the clock passes 
 from typing import Any
 
 
+def acting_teams(event: dict[str, Any]) -> list[str]:
+    """The teams an event is the act of: its actor, or every signatory of an adopted
+    statement (adoption is the last endorsement, logged by the system for all of them)."""
+    if event["kind"] == "statement.adopted":
+        return list(event["data"].get("endorsed_by", []))
+    team = event.get("actor", {}).get("team")
+    return [team] if team else []
+
+
 def meets(
     *, event_kind: str, where: dict[str, Any], teams: list[str], opens_at: float, deadline: float, event: dict[str, Any]
-) -> bool:
-    """Whether an event envelope (kind, actor, data, exercise_time) meets the expectation."""
+) -> str | None:
+    """The team whose act (an event envelope) meets the expectation, or None."""
     if event["kind"] != event_kind:
-        return False
-    if event.get("actor", {}).get("team") not in teams:
-        return False
+        return None
+    by = next((team for team in acting_teams(event) if team in teams), None)
+    if by is None:
+        return None
     if not opens_at <= event["exercise_time"] <= deadline:
-        return False
+        return None
     data = event.get("data", {})
-    return all(key in data and data[key] == value for key, value in where.items())
+    return by if all(key in data and data[key] == value for key, value in where.items()) else None
 
 
 def is_past(deadline: float, exercise_time: float) -> bool:

@@ -7,7 +7,7 @@ Decisions are staff-only events naming the seq that decided them (none for a dea
 from django.db.models import Q
 
 from exercise import clock, events
-from exercise.expectation_rules import concerned_teams, is_past, meets
+from exercise.expectation_rules import acting_teams, concerned_teams, is_past, meets
 from exercise.models import Event, Exercise, ExerciseInject, ExpectationCheck
 
 
@@ -34,24 +34,29 @@ def open_checks(*, exercise: Exercise, item: ExerciseInject, release: Event) -> 
 
 
 def on_event(*, exercise: Exercise, event: Event) -> None:
-    """Decide the open checks a team's event meets. Runs inside the event's transaction."""
-    team_key = event.actor.get("team")
-    if not team_key:
+    """Decide the open checks a team's act meets. Runs inside the event's transaction.
+
+    Deadlines the clock passed before this event are decided first, as the recompute
+    does, even if the tick that would have noticed them has not run yet.
+    """
+    envelope = {"kind": event.kind, "actor": event.actor, "data": event.data, "exercise_time": event.exercise_time}
+    if not acting_teams(envelope):
         return
+    decide_missed(exercise=exercise, as_of=event.exercise_time)
     candidates = ExpectationCheck.objects.filter(
         exercise=exercise, status=ExpectationCheck.Status.OPEN, event_kind=event.kind
     ).select_related("expectation__inject", "team")
-    envelope = {"kind": event.kind, "actor": event.actor, "data": event.data, "exercise_time": event.exercise_time}
     for check in candidates:
         rule = {"event_kind": check.event_kind, "where": check.expectation.where, "teams": check.teams}
-        if meets(**rule, opens_at=check.opens_at, deadline=check.deadline, event=envelope):
-            _decide(exercise, check, ExpectationCheck.Status.MET, decided_by=event.seq, met_by=team_key)
+        by = meets(**rule, opens_at=check.opens_at, deadline=check.deadline, event=envelope)
+        if by:
+            _decide(exercise, check, ExpectationCheck.Status.MET, decided_by=event.seq, met_by=by)
 
 
-def decide_missed(*, exercise: Exercise, ending: bool = False) -> int:
-    """Mark every open check whose deadline has passed (every open one, when the exercise
-    ends) as missed; the caller holds the exercise lock."""
-    now = clock.exercise_time(exercise)
+def decide_missed(*, exercise: Exercise, ending: bool = False, as_of: float | None = None) -> int:
+    """Mark every open check whose deadline has passed by ``as_of`` (default: now; every
+    open one, when the exercise ends) as missed; the caller holds the exercise lock."""
+    now = clock.exercise_time(exercise) if as_of is None else as_of
     overdue = [
         check
         for check in ExpectationCheck.objects.filter(exercise=exercise, status=ExpectationCheck.Status.OPEN)

@@ -373,6 +373,8 @@ def _scoring(check: _Checker, value: Any) -> dict[str, Any]:
                 check.problem(f"scoring.{name}.{kind}", f"'{kind}' is not one of {', '.join(known)}")
             elif isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
                 check.problem(f"scoring.{name}.{kind}", "must be a finite number")
+            elif name == "escalation" and weight != int(weight):
+                check.problem(f"scoring.{name}.{kind}", "must be a whole number of rungs")
     return dict(sections)
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from exercise.expectation_rules import concerned_teams, is_past, meets
+from exercise.expectation_rules import acting_teams, concerned_teams, is_past, meets
 
 
 def recompute(spec: dict[str, Any], events: list[dict[str, Any]], now: float) -> list[dict[str, Any]]:
@@ -46,11 +46,12 @@ def recompute(spec: dict[str, Any], events: list[dict[str, Any]], now: float) ->
                             "deadline": event["exercise_time"] + exp["within"],
                         }
                     )
-        elif event.get("actor", {}).get("team"):
+        elif acting_teams(event):
             for check in list(open_checks):
                 rule = {"event_kind": check["event"], "where": check["where"], "teams": check["teams"]}
-                if meets(**rule, opens_at=check["opens_at"], deadline=check["deadline"], event=event):
-                    decide(check, "met", event["seq"], event["actor"]["team"])
+                by = meets(**rule, opens_at=check["opens_at"], deadline=check["deadline"], event=event)
+                if by:
+                    decide(check, "met", event["seq"], by)
         elif event["kind"] == "exercise.ended":
             for check in _by_deadline(open_checks):
                 decide(check, "missed")
