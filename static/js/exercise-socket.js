@@ -56,9 +56,13 @@ export class ExerciseSocket {
     this.retry = window.setTimeout(() => this.connect(), delay);
   }
 
+  // Back online: the old socket may be dead without the browser knowing, so drop it and
+  // resume from the last seq on a fresh one (the server sends nothing twice).
   reconnectNow() {
     window.clearTimeout(this.retry);
-    if (this.socket && this.socket.readyState <= WebSocket.OPEN) return;
+    const old = this.socket;
+    this.socket = null;
+    old?.close();
     this.attempt = 0;
     this.connect();
   }

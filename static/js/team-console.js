@@ -268,6 +268,7 @@ new ExerciseSocket({
   exerciseId: config.exercise,
   onEvent(envelope) {
     clock.follow(envelope);
+    if (envelope.kind.startsWith("exercise.")) root.querySelector("[data-draft-notice]")?.remove();
     now = envelope.exercise_time;
     const found = handlers.find(([prefix]) => envelope.kind.startsWith(prefix));
     if (found) found[1](envelope);
