@@ -48,7 +48,9 @@ def build(events: int, facilitator) -> Exercise:  # type: ignore[no-untyped-def]
     while exercise.events.count() < events:
         n = exercise.events.count()
         if n % 10 == 0:
-            actions.take(caller=players[n % len(players)], exercise_id=exercise.pk, kind="public_statement", text=f"S{n}")
+            actions.take(
+                caller=players[n % len(players)], exercise_id=exercise.pk, kind="public_statement", text=f"S{n}"
+            )
         elif n % 10 == 1:
             evaluation.add_note(caller=caller, exercise_id=exercise.pk, text=f"Note {n}", team=teams[0].key)
         else:
@@ -88,7 +90,9 @@ def main() -> None:
         results[size] = {
             "page": timed(client, f"/facilitator/exercises/{exercise.pk}/", args.repeats),
             "scores": timed(client, f"/api/v1/exercises/{exercise.pk}/scores", args.repeats),
-            "window": timed(client, f"/api/v1/exercises/{exercise.pk}/events?after={max(0, exercise.last_seq - 200)}", args.repeats),
+            "window": timed(
+                client, f"/api/v1/exercises/{exercise.pk}/events?after={max(0, exercise.last_seq - 200)}", args.repeats
+            ),
         }
     print(f"{'request':<10}{args.baseline:>10} ev{args.events:>10} ev{'ratio':>8}")
     for name in ("page", "scores", "window"):
