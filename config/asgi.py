@@ -1,5 +1,6 @@
 """ASGI entry point: Django for HTTP, Channels for the exercise sockets."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -21,3 +22,19 @@ application = ProtocolTypeRouter(
         "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }
 )
+
+
+def _tune_garbage_collector() -> None:
+    """Fan-out allocates many short-lived objects; measured here, the collector took 40-55 %
+    of a bare server's fan-out CPU. Freeze what start-up loaded (Django, URL conf, the app)
+    so collections skip it, and collect the young generation less often.
+    PARLEY_GC_THRESHOLD="gen0,gen1,gen2" overrides; "off" leaves Python's defaults."""
+    setting = os.environ.get("PARLEY_GC_THRESHOLD", "50000,20,100")
+    if setting == "off":
+        return
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*(int(part) for part in setting.split(",")))
+
+
+_tune_garbage_collector()
