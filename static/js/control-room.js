@@ -1,6 +1,7 @@
 // The facilitator console: clock, injects, the live feed of every channel, the
 // adjudication queue, hotline outages, evaluation notes, scores and who is connected.
-import { send, wireForms } from "./commands.js";
+import { wireForms } from "./commands.js";
+import { el } from "./dom.js";
 import { ExerciseClock, ExerciseSocket, formatTime } from "./exercise-socket.js";
 
 const room = document.querySelector(".room");
@@ -8,17 +9,6 @@ const exerciseId = room.dataset.exercise;
 const api = `/api/v1/exercises/${exerciseId}`;
 const clock = new ExerciseClock(document.querySelector("[data-clock]"));
 const FEED_WINDOW = 200;
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") node.textContent = value;
-    else if (name === "class") node.className = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
 
 // Injects ------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 // The team console: every instrument of the team, kept live from the event stream.
 // State is rebuilt from the events the socket replays, so a reload shows the same room.
 import { wireForms } from "./commands.js";
+import { el } from "./dom.js";
 import { ExerciseClock, ExerciseSocket, formatTime } from "./exercise-socket.js";
 
 const config = JSON.parse(document.getElementById("console-data").textContent);
@@ -10,17 +11,6 @@ const announcer = document.querySelector("[data-announce]");
 const names = Object.fromEntries(config.teams.map((t) => [t.key, t.name]));
 const rungs = Object.fromEntries(config.teams.map((t) => [t.key, 0]));
 let now = 0;
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") node.textContent = value;
-    else if (name === "class") node.className = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
 
 function announce(text, envelope) {
   if (envelope.seq > config.lastVisibleSeq) announcer.textContent = text;
