@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("facilitator/", include("facilitator.urls")),
+    path("exercises/<int:exercise_id>/", include("facilitator.review_urls")),
     path("", include("players.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from players import views
+from players import debrief_views, views
 
 app_name = "players"
 urlpatterns = [
     path("join/", views.join, name="join"),
     path("team/", views.team_page, name="team"),
     path("team/leave", views.leave, name="leave"),
+    path("team/debrief/", debrief_views.debrief, name="debrief"),
+    path("team/feedback", debrief_views.give_feedback, name="feedback"),
 ]

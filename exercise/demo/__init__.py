@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from exercise.demo.played import PLAYED_EXERCISE, play_karst_pass, write_up
 from exercise.document_text import parse_text
 from exercise.exercises import create_exercise
 from exercise.models import Exercise, Scenario
@@ -48,4 +49,8 @@ def load_demo() -> DemoData:
         scenario = Scenario.objects.get(key=DEMO_SCENARIO)
         exercise = create_exercise(caller=caller, scenario=scenario, name=DEMO_EXERCISE, speed=1.0)
         created.append(f"exercise {DEMO_EXERCISE}")
+    if not Exercise.objects.filter(name=PLAYED_EXERCISE).exists():
+        played = play_karst_pass(caller, Scenario.objects.get(key=DEMO_SCENARIO))
+        write_up(played, caller)
+        created.append(f"exercise {PLAYED_EXERCISE}")
     return DemoData(username=DEMO_USERNAME, password=DEMO_PASSWORD, exercise=exercise, created=created)

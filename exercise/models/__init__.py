@@ -15,6 +15,13 @@ from exercise.models.comms import (
 )
 from exercise.models.evaluation import ExpectationCheck, Rating
 from exercise.models.events import Event
+from exercise.models.review import (
+    FeedbackReceipt,
+    HotwashNote,
+    ImprovementItem,
+    ObjectiveFinding,
+    ParticipantFeedback,
+)
 from exercise.models.runs import Exercise, ExerciseInject, Player, Team
 from exercise.models.scenarios import Expectation, Inject, Objective, Scenario, ScenarioTeam
 
@@ -28,13 +35,18 @@ __all__ = [
     "ExerciseInject",
     "Expectation",
     "ExpectationCheck",
+    "FeedbackReceipt",
     "Hotline",
     "HotlineOutage",
+    "HotwashNote",
+    "ImprovementItem",
     "Inject",
     "JointOperation",
     "Message",
     "Objective",
+    "ObjectiveFinding",
     "OperationPartner",
+    "ParticipantFeedback",
     "Player",
     "Rating",
     "Report",

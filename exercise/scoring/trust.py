@@ -6,7 +6,9 @@ much they cost the actor. ``trust[A][B]`` is A's trust in B. A scenario override
 weight in its ``scoring.trust`` section; docs/scoring.md explains each rule.
 """
 
+import copy
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -49,17 +51,49 @@ def _moves(event: dict[str, Any], teams: list[str]) -> list[tuple[str, str, str]
     return []
 
 
+def _movements(
+    events: Iterable[dict[str, Any]], teams: list[str], overrides: dict[str, float] | None
+) -> Iterator[tuple[dict[str, Any], str, str, str, float]]:
+    """(event, rule, truster, trusted, weight) for every move that changes a cell."""
+    weights = DEFAULT_WEIGHTS | (overrides or {})
+    known = set(teams)
+    for event in events:
+        for rule, truster, trusted in _moves(event, teams):
+            weight = weights.get(rule, 0.0)
+            if weight and truster in known and trusted in known and truster != trusted:
+                yield event, rule, truster, trusted, weight
+
+
+def _empty(teams: list[str]) -> dict[str, dict[str, float]]:
+    return {a: {b: 0.0 for b in teams if b != a} for a in teams}
+
+
 def trust_matrix(
     events: list[dict[str, Any]], teams: list[str], overrides: dict[str, float] | None = None
 ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, list[dict[str, Any]]]]]:
     """The matrix and, for every cell, the events that moved it and by how much."""
-    weights = DEFAULT_WEIGHTS | (overrides or {})
-    matrix = {a: {b: 0.0 for b in teams if b != a} for a in teams}
+    matrix = _empty(teams)
     breakdown: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for event in events:
-        for rule, truster, trusted in _moves(event, teams):
-            weight = weights.get(rule, 0.0)
-            if weight and truster in matrix and trusted in matrix[truster]:
-                matrix[truster][trusted] += weight
-                breakdown[truster][trusted].append({"seq": event["seq"], "rule": rule, "weight": weight})
+    for event, rule, truster, trusted, weight in _movements(events, teams, overrides):
+        matrix[truster][trusted] += weight
+        breakdown[truster][trusted].append({"seq": event["seq"], "rule": rule, "weight": weight})
     return matrix, {a: dict(cells) for a, cells in breakdown.items()}
+
+
+def trust_snapshots(
+    events: list[dict[str, Any]], teams: list[str], times: list[float], overrides: dict[str, float] | None = None
+) -> list[dict[str, Any]]:
+    """The matrix as it stood at each of the ascending exercise ``times``, in one pass."""
+    matrix = _empty(teams)
+    snapshots: list[dict[str, Any]] = []
+    pending = iter(times)
+    due = next(pending, None)
+    for event, _rule, truster, trusted, weight in _movements(events, teams, overrides):
+        while due is not None and event["exercise_time"] > due:
+            snapshots.append({"exercise_time": due, "trust": copy.deepcopy(matrix)})
+            due = next(pending, None)
+        matrix[truster][trusted] += weight
+    while due is not None:
+        snapshots.append({"exercise_time": due, "trust": copy.deepcopy(matrix)})
+        due = next(pending, None)
+    return snapshots

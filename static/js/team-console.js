@@ -259,6 +259,7 @@ new ExerciseSocket({
   onEvent(envelope) {
     clock.follow(envelope);
     if (envelope.kind.startsWith("exercise.")) root.querySelector("[data-draft-notice]")?.remove();
+    if (envelope.kind === "exercise.ended") root.querySelector("[data-debrief]")?.removeAttribute("hidden");
     now = envelope.exercise_time;
     const found = handlers.find(([prefix]) => envelope.kind.startsWith(prefix));
     if (found) found[1](envelope);

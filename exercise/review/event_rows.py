@@ -1,0 +1,64 @@
+"""The log as flat rows for events.csv: one row per event, columns in a fixed order.
+
+docs/facilitator-guide.md documents each column; add new ones at the end only.
+"""
+
+import json
+from typing import Any
+
+from exercise.models import Exercise
+from exercise.review.loading import review_events
+from exercise.review.wording import describe
+from exercise.roles import Caller, require_staff
+
+COLUMNS = (
+    "seq",
+    "at",
+    "exercise_time",
+    "exercise_clock",
+    "kind",
+    "audience",
+    "recipients",
+    "actor_team",
+    "actor_player",
+    "actor_user",
+    "text",
+    "data",
+)
+
+# A spreadsheet runs a cell that starts with one of these as a formula; player text must
+# never become one, so such cells get a leading apostrophe (shown by spreadsheets as text).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clock_text(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _inert(text: str) -> str:
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def row(event: dict[str, Any]) -> list[Any]:
+    actor = event["actor"]
+    return [
+        event["seq"],
+        event["at"],
+        f"{event['exercise_time']:.3f}",
+        clock_text(event["exercise_time"]),
+        event["kind"],
+        event["audience"],
+        " ".join(event["recipients"]),
+        actor.get("team", ""),
+        _inert(actor.get("player", "")),
+        _inert(actor.get("user", "")),
+        _inert(describe(event)),
+        json.dumps(event["data"], ensure_ascii=False, sort_keys=True),
+    ]
+
+
+def rows(*, caller: Caller, exercise: Exercise) -> list[list[Any]]:
+    """The header, then one row per event in seq order."""
+    require_staff(caller)
+    return [list(COLUMNS)] + [row(event) for event in review_events(exercise)]

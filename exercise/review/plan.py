@@ -1,0 +1,140 @@
+"""What facilitators write into the review: findings per objective, hotwash notes and the
+improvement plan. Every staff role reads them; only facilitators write."""
+
+import datetime
+from typing import Any
+
+from exercise.commands import checked_text
+from exercise.errors import Invalid
+from exercise.models import Exercise, HotwashNote, ImprovementItem, Objective, ObjectiveFinding
+from exercise.roles import Caller, Role, require_role, require_staff
+
+TEXT_LIMIT = 20_000
+NAME_LIMIT = 200
+
+
+def _objective(exercise: Exercise, key: object, *, required: bool) -> Objective | None:
+    if key in (None, "") and not required:
+        return None
+    found = Objective.objects.filter(scenario=exercise.scenario_id, key=key).first() if isinstance(key, str) else None
+    if found is None:
+        raise Invalid(f"The scenario has no objective '{key}'.", [{"path": "objective", "message": "unknown"}])
+    return found
+
+
+def _optional_text(value: object, *, path: str, what: str) -> str:
+    if value in (None, ""):
+        return ""
+    return checked_text(value, limit=TEXT_LIMIT, path=path, what=what)
+
+
+def save_findings(*, caller: Caller, exercise: Exercise, objective: object, strengths: object, areas: object) -> None:
+    require_role(caller, Role.FACILITATOR)
+    found = _objective(exercise, objective, required=True)
+    ObjectiveFinding.objects.update_or_create(
+        exercise=exercise,
+        objective=found,
+        defaults={
+            "strengths": _optional_text(strengths, path="strengths", what="Strengths"),
+            "areas": _optional_text(areas, path="areas", what="Areas for improvement"),
+            "updated_by": caller.user,
+        },
+    )
+
+
+def saved_findings(exercise: Exercise) -> dict[str, dict[str, str]]:
+    return {
+        f.objective.key: {"strengths": f.strengths, "areas": f.areas}
+        for f in ObjectiveFinding.objects.filter(exercise=exercise).select_related("objective")
+    }
+
+
+def add_hotwash_note(*, caller: Caller, exercise: Exercise, text: object) -> HotwashNote:
+    require_role(caller, Role.FACILITATOR)
+    text = checked_text(text, limit=TEXT_LIMIT, what="A hotwash note")
+    return HotwashNote.objects.create(exercise=exercise, text=text, author=caller.user)
+
+
+def hotwash_notes(exercise: Exercise) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": n.pk,
+            "text": n.text,
+            "author": n.author.get_username() if n.author else "",
+            "created_at": n.created_at.isoformat(),
+        }
+        for n in exercise.hotwash_notes.select_related("author")
+    ]
+
+
+def _date(value: object, path: str, *, required: bool) -> datetime.date | None:
+    if value in (None, "") and not required:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else None  # type: ignore[return-value]
+    except ValueError:
+        pass
+    raise Invalid(f"{path} must be a date like 2026-12-31.", [{"path": path, "message": "a date, YYYY-MM-DD"}])
+
+
+def _name(value: object, path: str, what: str) -> str:
+    text = checked_text(value, limit=NAME_LIMIT, path=path, what=what)
+    return text.strip()
+
+
+def add_improvement(
+    *,
+    caller: Caller,
+    exercise: Exercise,
+    area: object,
+    action: object,
+    organisation: object,
+    owner: object,
+    due: object,
+    objective: object = None,
+    start: object = None,
+    status: object = None,
+) -> ImprovementItem:
+    require_role(caller, Role.FACILITATOR)
+    status = status or ImprovementItem.Status.NOT_STARTED
+    if status not in ImprovementItem.Status.values:
+        choices = ", ".join(ImprovementItem.Status.values)
+        raise Invalid(f"Status is one of {choices}.", [{"path": "status", "message": f"one of {choices}"}])
+    begins = _date(start, "start", required=False)
+    ends = _date(due, "due", required=True)
+    if begins and ends and ends < begins:
+        raise Invalid("The due date is before the start date.", [{"path": "due", "message": "before start"}])
+    return ImprovementItem.objects.create(
+        exercise=exercise,
+        area=checked_text(area, limit=TEXT_LIMIT, path="area", what="The area for improvement"),
+        action=checked_text(action, limit=TEXT_LIMIT, path="action", what="The corrective action"),
+        objective=_objective(exercise, objective, required=False),
+        organisation=_name(organisation, "organisation", "The responsible organisation"),
+        owner=_name(owner, "owner", "The owner"),
+        start=begins,
+        due=ends,
+        status=status,
+        created_by=caller.user,
+    )
+
+
+def improvement(item: ImprovementItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "area": item.area,
+        "action": item.action,
+        "objective": item.objective.key if item.objective else None,
+        "organisation": item.organisation,
+        "owner": item.owner,
+        "start": item.start.isoformat() if item.start else None,
+        "due": item.due.isoformat(),
+        "status": item.status,
+        "status_label": item.get_status_display(),
+    }
+
+
+def improvements(*, caller: Caller, exercise: Exercise) -> list[dict[str, Any]]:
+    require_staff(caller)
+    return [improvement(i) for i in exercise.improvements.select_related("objective")]

@@ -1,0 +1,162 @@
+"""The after-action review of one exercise, assembled from the log and what staff wrote.
+
+Everything but the written parts is computed from the scenario and the log, so the
+review can be shown at any moment, live or long after the end.
+"""
+
+from typing import Any
+
+from exercise import clock
+from exercise.errors import InvalidState
+from exercise.models import Exercise
+from exercise.review import analysis, feedback, plan, series
+from exercise.review.loading import review_events, seen_by
+from exercise.review.replay import state_at
+from exercise.review.wording import actor_name, describe
+from exercise.roles import Caller, Role, require_in_exercise, require_role, require_staff
+from exercise.scenarios import scenario_spec
+from exercise.scoring import scoreboard
+
+
+def timeline_row(event: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "seq": event["seq"],
+        "at": event["at"],
+        "exercise_time": event["exercise_time"],
+        "kind": event["kind"],
+        "actor": event["actor"],
+        "by": actor_name(event["actor"]),
+        "audience": event["audience"],
+        "recipients": event["recipients"],
+        "text": describe(event),
+        "data": event["data"],
+    }
+
+
+def _teams(exercise: Exercise) -> list[dict[str, Any]]:
+    return [
+        {"key": t.key, "name": t.name, "players": [p.name for p in t.players.all()]}
+        for t in exercise.teams.prefetch_related("players")
+    ]
+
+
+def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict[str, Any]:
+    """Everything the review page shows; the timeline may be left out for pages that page it."""
+    require_staff(caller)
+    spec = scenario_spec(exercise.scenario)
+    teams = _teams(exercise)
+    keys = [t["key"] for t in teams]
+    events = review_events(exercise)
+    board = scoreboard(spec, teams, events)
+    for team, row in zip(teams, board["teams"], strict=True):
+        team |= {"total": row["total"], "escalation": row["escalation"]}
+    overrides = spec.get("scoring", {}).get("trust")
+    result = {
+        "exercise": {
+            "id": exercise.pk,
+            "name": exercise.name,
+            "status": exercise.status,
+            "speed": exercise.speed,
+            "started_at": exercise.started_at.isoformat() if exercise.started_at else None,
+            "ended_at": exercise.ended_at.isoformat() if exercise.ended_at else None,
+            "duration": clock.exercise_time(exercise),
+            "events": len(events),
+        },
+        "scenario": {"key": spec["key"], "title": spec["title"], "summary": spec["summary"]},
+        "teams": teams,
+        "objectives": analysis.objectives(spec, board, plan.saved_findings(exercise)),
+        "injects": analysis.inject_responses(spec, board, events),
+        "scores": board,
+        "charts": {
+            "end": max(series.end_time(events), clock.exercise_time(exercise)),
+            "score": series.score_series(events, keys),
+            "escalation": series.escalation_series(events, keys),
+            "trust": series.trust_evolution(events, keys, overrides),
+            "network": series.network(events, keys),
+        },
+        "notes": [timeline_row(e) for e in events if e["kind"] == "note.added"],
+        "hotwash": plan.hotwash_notes(exercise),
+        "improvements": plan.improvements(caller=caller, exercise=exercise),
+        "feedback": feedback.summary(exercise),
+    }
+    if timeline:
+        result["timeline"] = [timeline_row(e) for e in events]
+    return result
+
+
+def timeline(
+    *, caller: Caller, exercise: Exercise, team: str | None = None, kind: str | None = None, after: int = 0
+) -> list[dict[str, Any]]:
+    """The log filtered by a team (events it took part in or saw) and a kind or family."""
+    require_staff(caller)
+    rows = []
+    for event in review_events(exercise):
+        if event["seq"] <= after:
+            continue
+        if kind and event["kind"] != kind and event["kind"].split(".")[0] != kind:
+            continue
+        if team and event["actor"].get("team") != team and not seen_by(event, team):
+            continue
+        rows.append(timeline_row(event))
+    return rows
+
+
+# What the printed report lists of the log: the moves, not every word of every channel,
+# which stay in events.csv and on the review page.
+KEY_KINDS = frozenset(
+    {
+        "exercise.started",
+        "exercise.paused",
+        "exercise.resumed",
+        "exercise.ended",
+        "inject.released",
+        "inject.skipped",
+        "statement.adopted",
+        "jointop.proposed",
+        "jointop.adjudicated",
+        "action.taken",
+        "hotline.cut",
+        "hotline.restored",
+        "expectation.met",
+        "expectation.missed",
+    }
+)
+
+
+def key_events(*, caller: Caller, exercise: Exercise) -> list[dict[str, Any]]:
+    require_staff(caller)
+    return [timeline_row(e) for e in review_events(exercise) if e["kind"] in KEY_KINDS]
+
+
+def replay(*, caller: Caller, exercise: Exercise, moment: float, team: str | None = None) -> dict[str, Any]:
+    require_staff(caller)
+    spec = scenario_spec(exercise.scenario)
+    teams = [{"key": t.key, "name": t.name} for t in exercise.teams.all()]
+    if team is not None and team not in {t["key"] for t in teams}:
+        team = None
+    return state_at(spec, teams, review_events(exercise), moment, team)
+
+
+def debrief(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
+    """A team's own review once the exercise has ended: what it saw, its expectations and ratings."""
+    require_role(caller, Role.PLAYER)
+    require_in_exercise(caller, exercise)
+    if exercise.status != Exercise.Status.ENDED:
+        raise InvalidState("The debrief opens when the exercise has ended.")
+    key = caller.team.key
+    spec = scenario_spec(exercise.scenario)
+    teams = [{"key": t.key, "name": t.name} for t in exercise.teams.all()]
+    events = review_events(exercise)
+    row = next(r for r in scoreboard(spec, teams, events)["teams"] if r["key"] == key)
+    objectives = {o["key"]: o["text"] for o in spec["objectives"]}
+    return {
+        "team": {"key": key, "name": caller.team.name},
+        "total": row["total"],
+        "expectations": row["expectations"],
+        "responsiveness": row["responsiveness"],
+        "ratings": [
+            {"objective": objective, "text": objectives.get(objective, ""), **rated}
+            for objective, rated in row["ratings"].items()
+        ],
+        "timeline": [timeline_row(e) for e in events if seen_by(e, key)],
+    }

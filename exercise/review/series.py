@@ -1,0 +1,89 @@
+"""What the review's charts draw: each a pure function of the log."""
+
+from collections import Counter
+from typing import Any
+
+from exercise.scoring.trust import trust_snapshots
+
+TRUST_SNAPSHOTS = 6
+
+# Which events count as two teams talking, and through which instrument.
+INSTRUMENTS = {
+    "hotline.message": "hotline",
+    "dialogue.message": "dialogue",
+    "statement.proposed": "dialogue",
+    "jointop.proposed": "joint operation",
+    "jointop.accepted": "joint operation",
+    "jointop.declined": "joint operation",
+}
+
+
+def end_time(events: list[dict[str, Any]]) -> float:
+    return max((e["exercise_time"] for e in events), default=0.0)
+
+
+def score_series(events: list[dict[str, Any]], teams: list[str]) -> dict[str, list[tuple[float, int]]]:
+    """Per team, its running total of expectation points, a step at each decision."""
+    totals = dict.fromkeys(teams, 0)
+    series: dict[str, list[tuple[float, int]]] = {key: [(0.0, 0)] for key in teams}
+    for event in events:
+        if event["kind"] not in ("expectation.met", "expectation.missed"):
+            continue
+        data = event["data"]
+        credited = data.get("team") or data.get("met_by")
+        for key in [credited] if credited else data.get("teams", []):
+            if key in totals:
+                totals[key] += data["points"]
+                series[key].append((event["exercise_time"], totals[key]))
+    return series
+
+
+def escalation_series(events: list[dict[str, Any]], teams: list[str]) -> dict[str, list[tuple[float, int]]]:
+    """Per team, its rung on the escalation ladder after each of its actions."""
+    series: dict[str, list[tuple[float, int]]] = {key: [(0.0, 0)] for key in teams}
+    for event in events:
+        if event["kind"] == "action.taken" and event["data"]["team"] in series:
+            series[event["data"]["team"]].append((event["exercise_time"], event["data"]["escalation"]))
+    return series
+
+
+def trust_evolution(
+    events: list[dict[str, Any]], teams: list[str], overrides: dict[str, float] | None = None
+) -> list[dict[str, Any]]:
+    """The trust matrix at evenly spaced moments from the start to the last event."""
+    last = end_time(events)
+    times = [last * n / (TRUST_SNAPSHOTS - 1) for n in range(TRUST_SNAPSHOTS)]
+    return trust_snapshots(events, teams, times, overrides)
+
+
+def _talkers(event: dict[str, Any]) -> list[tuple[str, str]]:
+    """The pairs of teams an event puts in touch, speaker first."""
+    data, speaker = event["data"], event["actor"].get("team")
+    kind = event["kind"]
+    if kind == "hotline.message" and speaker:
+        return [(speaker, data["to"] if speaker == data["from"] else data["from"])]
+    if kind in ("dialogue.message", "statement.proposed") and speaker:
+        return [(speaker, other) for other in data.get("participants", []) if other != speaker]
+    if kind == "jointop.proposed":
+        return [(data["proposer"], partner) for partner in data["partners"]]
+    if kind in ("jointop.accepted", "jointop.declined"):
+        return [(data["by"], data["proposer"])]
+    return []
+
+
+def network(events: list[dict[str, Any]], teams: list[str]) -> list[dict[str, Any]]:
+    """Who talked to whom, how often, and through which instrument (pairs unordered)."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    known = set(teams)
+    for event in events:
+        instrument = INSTRUMENTS.get(event["kind"])
+        if instrument is None:
+            continue
+        for a, b in _talkers(event):
+            if a in known and b in known:
+                first, second = sorted((a, b), key=teams.index)
+                counts[(first, second, instrument)] += 1
+    return [
+        {"teams": [a, b], "instrument": instrument, "count": count}
+        for (a, b, instrument), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]

@@ -1,0 +1,175 @@
+"""The after-action review pages: the review itself, its replay, what facilitators write
+into it, and the PDF and CSV exports."""
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from exercise import exercises
+from exercise.errors import DomainError
+from exercise.event_kinds import ALL_KINDS
+from exercise.models import Exercise
+from exercise.review import event_rows, plan, report
+from exercise.roles import Role
+from facilitator import charts
+from facilitator.access import staff_page
+from facilitator.forms import FindingsForm, HotwashForm, ImprovementForm
+from facilitator.pdf import PdfUnavailable, render_pdf
+
+TIMELINE_PAGE = 200
+
+
+def _exercise(exercise_id: int) -> Exercise:
+    try:
+        return exercises.get_exercise(exercise_id)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _number(value: str | None, default: float) -> float:
+    try:
+        return float(value) if value not in (None, "") else default  # type: ignore[arg-type]
+    except ValueError:
+        return default
+
+
+def _timeline(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
+    team, kind = request.GET.get("team") or None, request.GET.get("kind") or None
+    after = int(_number(request.GET.get("after"), 0))
+    rows = report.timeline(caller=request.caller, exercise=exercise, team=team, kind=kind, after=after)  # type: ignore[attr-defined]
+    shown = rows[:TIMELINE_PAGE]
+    return {
+        "rows": shown,
+        "total": len(rows),
+        "after": after,
+        "next_after": shown[-1]["seq"] if len(rows) > TIMELINE_PAGE else None,
+        "team": team or "",
+        "kind": kind or "",
+        "families": sorted({k.split(".")[0] for k in ALL_KINDS}),
+        "kinds": ALL_KINDS,
+    }
+
+
+def _page(request: HttpRequest, exercise: Exercise, forms: dict[str, Any] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    caller = request.caller  # type: ignore[attr-defined]
+    data = report.review(caller=caller, exercise=exercise, timeline=False)
+    moment = min(_number(request.GET.get("t"), data["charts"]["end"]), data["charts"]["end"])
+    replay_team = request.GET.get("as") or None
+    objectives = list(exercise.scenario.objectives.all())
+    context = {
+        "exercise": exercise,
+        "review": data,
+        "charts": charts.review_charts(data),
+        "timeline": _timeline(request, exercise),
+        "replay": report.replay(caller=caller, exercise=exercise, moment=moment, team=replay_team),
+        "can_write": caller.role == Role.FACILITATOR,
+        "finding_forms": {o["key"]: FindingsForm(initial=o["findings"], prefix=o["key"]) for o in data["objectives"]},
+        "hotwash_form": HotwashForm(),
+        "improvement_form": ImprovementForm(objectives=objectives),
+    } | (forms or {})
+    return render(request, "facilitator/review.html", context, status=status)
+
+
+@staff_page
+def review_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    return _page(request, _exercise(exercise_id))
+
+
+@staff_page
+def replay(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise(exercise_id)
+    state = report.replay(
+        caller=request.caller,  # type: ignore[attr-defined]
+        exercise=exercise,
+        moment=_number(request.GET.get("t"), 0.0),
+        team=request.GET.get("as") or None,
+    )
+    return render(request, "facilitator/review/replay_state.html", {"replay": state, "exercise": exercise})
+
+
+def _back(exercise: Exercise, anchor: str) -> HttpResponse:
+    response = redirect("review:page", exercise_id=exercise.pk)
+    response["Location"] += f"#{anchor}"
+    return response
+
+
+@require_POST
+@staff_page
+def save_findings(request: HttpRequest, exercise_id: int, objective: str) -> HttpResponse:
+    exercise = _exercise(exercise_id)
+    form = FindingsForm(request.POST, prefix=objective)
+    if form.is_valid():
+        try:
+            plan.save_findings(caller=request.caller, exercise=exercise, objective=objective, **form.cleaned_data)  # type: ignore[attr-defined]
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Findings for {objective} saved.")
+            return _back(exercise, f"objective-{objective}")
+    forms = {"finding_forms": {o.key: FindingsForm(prefix=o.key) for o in exercise.scenario.objectives.all()}}
+    forms["finding_forms"][objective] = form
+    return _page(request, exercise, forms, status=400)
+
+
+@require_POST
+@staff_page
+def add_hotwash(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise(exercise_id)
+    form = HotwashForm(request.POST)
+    if form.is_valid():
+        try:
+            plan.add_hotwash_note(caller=request.caller, exercise=exercise, text=form.cleaned_data["text"])  # type: ignore[attr-defined]
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Hotwash note added.")
+            return _back(exercise, "hotwash")
+    return _page(request, exercise, {"hotwash_form": form}, status=400)
+
+
+@require_POST
+@staff_page
+def add_improvement(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise(exercise_id)
+    form = ImprovementForm(request.POST, objectives=exercise.scenario.objectives.all())
+    if form.is_valid():
+        try:
+            plan.add_improvement(caller=request.caller, exercise=exercise, **form.cleaned_data)  # type: ignore[attr-defined]
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Improvement-plan item added.")
+            return _back(exercise, "improvements")
+    return _page(request, exercise, {"improvement_form": form}, status=400)
+
+
+@staff_page
+def review_pdf(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise(exercise_id)
+    data = report.review(caller=request.caller, exercise=exercise, timeline=False)  # type: ignore[attr-defined]
+    context = {
+        "exercise": exercise,
+        "review": data,
+        "charts": charts.review_charts(data),
+        "key_events": report.key_events(caller=request.caller, exercise=exercise),  # type: ignore[attr-defined]
+    }
+    try:
+        pdf = render_pdf("facilitator/review_pdf.html", context)
+    except PdfUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="review-{exercise.pk}.pdf"'
+    return response
+
+
+@staff_page
+def events_csv(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise(exercise_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="events-{exercise.pk}.csv"'
+    csv.writer(response).writerows(event_rows.rows(caller=request.caller, exercise=exercise))  # type: ignore[attr-defined]
+    return response
