@@ -57,8 +57,7 @@ def time_chart(
             f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:g}</text>'
             f'<line x1="{LEFT}" y1="{y(tick):.1f}" x2="{LEFT + plot_w}" y2="{y(tick):.1f}" stroke="#ddd"/>'
         )
-    for n in range(5):
-        t = end * n / 4
+    for t in _time_ticks(end):
         body.append(f'<text x="{x(t):.1f}" y="{HEIGHT - 14}" text-anchor="middle" font-size="11">{_clock(t)}</text>')
     for index, (team, points) in enumerate(series.items()):
         coords, last = [], None
@@ -77,6 +76,14 @@ def time_chart(
         )
     description = "; ".join(f"{team} ends at {points[-1][1]:g} {unit}" for team, points in series.items() if points)
     return _svg(WIDTH, HEIGHT, title, description, body)
+
+
+def _time_ticks(end: float) -> list[float]:
+    """Round clock times (every 1, 5, 10, 15, 30 minutes or hours) with at most six ticks."""
+    for step in (60, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400):
+        if end / step <= 6:
+            break
+    return [step * n for n in range(int(end // step) + 1)]
 
 
 def _ticks(bottom: float, top: float) -> list[float]:
@@ -152,14 +159,17 @@ def network(links: list[dict[str, Any]], teams: Sequence[str]) -> SafeString:
         for n, key in enumerate(teams)
     }
     most = max((link["count"] for link in links), default=1)
-    offsets = {"hotline": -4, "dialogue": 0, "joint operation": 4}
+    # Instruments between the same pair run side by side, apart across the line's direction.
+    offsets = {"hotline": -7, "dialogue": 0, "joint operation": 7}
     body = []
     for link in links:
         (x1, y1), (x2, y2) = spots[link["teams"][0]], spots[link["teams"][1]]
+        length = math.hypot(x2 - x1, y2 - y1) or 1
         shift = offsets.get(link["instrument"], 0)
-        width = 1 + 7 * link["count"] / most
+        dx, dy = -(y2 - y1) / length * shift, (x2 - x1) / length * shift
+        width = 1 + 5 * link["count"] / most
         body.append(
-            f'<line x1="{x1 + shift:.1f}" y1="{y1 + shift:.1f}" x2="{x2 + shift:.1f}" y2="{y2 + shift:.1f}" '
+            f'<line x1="{x1 + dx:.1f}" y1="{y1 + dy:.1f}" x2="{x2 + dx:.1f}" y2="{y2 + dy:.1f}" '
             f'stroke="{INSTRUMENT_COLOURS.get(link["instrument"], "#666")}" stroke-width="{width:.1f}" '
             f'stroke-opacity="0.75"><title>{escape(link["teams"][0])}–{escape(link["teams"][1])}: '
             f"{link['count']} by {escape(link['instrument'])}</title></line>"

@@ -28,6 +28,8 @@ class Command(BaseCommand):
             f"  Players join at:     {base}/join/  with their team's code:",
         ]
         lines += [f"    {team.key:<5} {team.name:<32} {team.join_code}" for team in demo.exercise.teams.all()]
+        if demo.played:
+            lines.append(f"  A played exercise:   {base}/exercises/{demo.played.pk}/review/  (its after-action review)")
         lines += [f"  API docs:            {base}/api/v1/docs", "Press Ctrl+C to stop.", ""]
         self.stdout.write("\n".join(lines))
         config = uvicorn.Config(
