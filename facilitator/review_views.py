@@ -2,6 +2,7 @@
 into it, and the PDF and CSV exports."""
 
 import csv
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -31,10 +32,12 @@ def _exercise(exercise_id: int) -> Exercise:
 
 
 def _number(value: str | None, default: float) -> float:
+    """A query parameter as a finite number, or the default for anything else."""
     try:
-        return float(value) if value not in (None, "") else default  # type: ignore[arg-type]
+        number = float(value) if value not in (None, "") else default  # type: ignore[arg-type]
     except ValueError:
         return default
+    return number if math.isfinite(number) else default
 
 
 def _timeline(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
@@ -54,23 +57,26 @@ def _timeline(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
     }
 
 
-def _page(request: HttpRequest, exercise: Exercise, forms: dict[str, Any] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(request: HttpRequest, exercise: Exercise, bound: dict[str, Any] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    """The review page; ``bound`` holds forms that came back invalid, shown with their input."""
     caller = request.caller  # type: ignore[attr-defined]
+    bound = bound or {}
     data = report.review(caller=caller, exercise=exercise, timeline=False)
-    moment = min(_number(request.GET.get("t"), data["charts"]["end"]), data["charts"]["end"])
-    replay_team = request.GET.get("as") or None
-    objectives = list(exercise.scenario.objectives.all())
+    end = data["charts"]["end"]
+    moment = max(0.0, min(_number(request.GET.get("t"), end), end))
+    finding_forms = {o["key"]: FindingsForm(initial=o["findings"], prefix=o["key"]) for o in data["objectives"]}
+    finding_forms.update(bound.get("findings", {}))
     context = {
         "exercise": exercise,
         "review": data,
         "charts": charts.review_charts(data),
         "timeline": _timeline(request, exercise),
-        "replay": report.replay(caller=caller, exercise=exercise, moment=moment, team=replay_team),
+        "replay": report.replay(caller=caller, exercise=exercise, moment=moment, team=request.GET.get("as") or None),
         "can_write": caller.role == Role.FACILITATOR,
-        "finding_forms": {o["key"]: FindingsForm(initial=o["findings"], prefix=o["key"]) for o in data["objectives"]},
-        "hotwash_form": HotwashForm(),
-        "improvement_form": ImprovementForm(objectives=objectives),
-    } | (forms or {})
+        "finding_forms": finding_forms,
+        "hotwash_form": bound.get("hotwash", HotwashForm()),
+        "improvement_form": bound.get("improvement", ImprovementForm(objectives=exercise.scenario.objectives.all())),
+    }
     return render(request, "facilitator/review.html", context, status=status)
 
 
@@ -110,9 +116,7 @@ def save_findings(request: HttpRequest, exercise_id: int, objective: str) -> Htt
         else:
             messages.success(request, f"Findings for {objective} saved.")
             return _back(exercise, f"objective-{objective}")
-    forms = {"finding_forms": {o.key: FindingsForm(prefix=o.key) for o in exercise.scenario.objectives.all()}}
-    forms["finding_forms"][objective] = form
-    return _page(request, exercise, forms, status=400)
+    return _page(request, exercise, {"findings": {objective: form}}, status=400)
 
 
 @require_POST
@@ -128,7 +132,7 @@ def add_hotwash(request: HttpRequest, exercise_id: int) -> HttpResponse:
         else:
             messages.success(request, "Hotwash note added.")
             return _back(exercise, "hotwash")
-    return _page(request, exercise, {"hotwash_form": form}, status=400)
+    return _page(request, exercise, {"hotwash": form}, status=400)
 
 
 @require_POST
@@ -144,7 +148,7 @@ def add_improvement(request: HttpRequest, exercise_id: int) -> HttpResponse:
         else:
             messages.success(request, "Improvement-plan item added.")
             return _back(exercise, "improvements")
-    return _page(request, exercise, {"improvement_form": form}, status=400)
+    return _page(request, exercise, {"improvement": form}, status=400)
 
 
 @staff_page

@@ -38,6 +38,8 @@ def describe(event: dict[str, Any]) -> str:
         text = f"{_words(data['kind'])} proposed by {data['proposer']} with {', '.join(data['partners'])}"
         if kind == "jointop.adjudicated":
             return f"{text}: {data['outcome']}. {data.get('narrative') or ''}".strip()
+        if kind == "jointop.proposed":
+            return f"{text}: {data.get('objective', '')}"
         return f"{text}, {kind.split('.')[1]}"
     if kind == "action.taken":
         return f"{data['team']} {_words(data['kind'])} (rung {data['escalation']}){said}"
