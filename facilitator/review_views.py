@@ -43,13 +43,20 @@ def _number(value: str | None, default: float) -> float:
 def _timeline(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
     team, kind = request.GET.get("team") or None, request.GET.get("kind") or None
     after = int(_number(request.GET.get("after"), 0))
-    rows = report.timeline(caller=request.caller, exercise=exercise, team=team, kind=kind, after=after)  # type: ignore[attr-defined]
-    shown = rows[:TIMELINE_PAGE]
+    found = report.timeline(
+        caller=request.caller,  # type: ignore[attr-defined]
+        exercise=exercise,
+        team=team,
+        kind=kind,
+        after=after,
+        limit=TIMELINE_PAGE,
+    )
+    shown = found["rows"]
     return {
         "rows": shown,
-        "total": len(rows),
+        "total": found["total"],
         "after": after,
-        "next_after": shown[-1]["seq"] if len(rows) > TIMELINE_PAGE else None,
+        "next_after": shown[-1]["seq"] if found["total"] > TIMELINE_PAGE else None,
         "team": team or "",
         "kind": kind or "",
         "families": sorted({k.split(".")[0] for k in ALL_KINDS}),

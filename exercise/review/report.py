@@ -85,20 +85,25 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
 
 
 def timeline(
-    *, caller: Caller, exercise: Exercise, team: str | None = None, kind: str | None = None, after: int = 0
-) -> list[dict[str, Any]]:
-    """The log filtered by a team (events it took part in or saw) and a kind or family."""
+    *,
+    caller: Caller,
+    exercise: Exercise,
+    team: str | None = None,
+    kind: str | None = None,
+    after: int = 0,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """The log filtered by a team (events it took part in or saw) and a kind or family:
+    how many events match, and the first ``limit`` of them as rows."""
     require_staff(caller)
-    rows = []
-    for event in review_events(exercise):
-        if event["seq"] <= after:
-            continue
-        if kind and event["kind"] != kind and event["kind"].split(".")[0] != kind:
-            continue
-        if team and event["actor"].get("team") != team and not seen_by(event, team):
-            continue
-        rows.append(timeline_row(event))
-    return rows
+    matching = [
+        event
+        for event in review_events(exercise)
+        if event["seq"] > after
+        and (not kind or event["kind"] == kind or event["kind"].split(".")[0] == kind)
+        and (not team or event["actor"].get("team") == team or seen_by(event, team))
+    ]
+    return {"total": len(matching), "rows": [timeline_row(e) for e in matching[:limit]]}
 
 
 # What the printed report lists of the log: the moves, not every word of every channel,
