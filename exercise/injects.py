@@ -91,19 +91,40 @@ def skip(*, caller: Caller, exercise_id: int, key: str, reason: str) -> Event:
         )
 
 
+def edit(*, caller: Caller, exercise_id: int, key: str, title: str, body: str, severity: str) -> ExerciseInject:
+    """Change a pending inject's title, text or severity; the release sends the edited one."""
+    require_role(caller, Role.FACILITATOR)
+    problems = _content_problems(title, body, severity)
+    if problems:
+        raise Invalid("The inject has problems.", problems)
+    with transaction.atomic():
+        exercise = _locked(exercise_id)
+        if exercise.status == Exercise.Status.ENDED:
+            raise InvalidState("The exercise has ended.")
+        item = _inject(exercise, key)
+        if item.status != ExerciseInject.Status.PENDING:
+            raise InvalidState(f"Inject {key} is already {item.status}; only a pending inject can be edited.")
+        item.title = title.strip()
+        item.body_override = body
+        item.severity_override = severity
+        item.save(update_fields=["title", "body_override", "severity_override"])
+        return item
+
+
 def send_adhoc(*, caller: Caller, exercise_id: int, title: str, body: str, kind: str, severity: str, to: Any) -> Event:
     """An inject written on the spot, released at once."""
     require_role(caller, Role.FACILITATOR)
-    problems = _adhoc_problems(title, body, kind, severity)
+    problems = _content_problems(title, body, severity)
+    if kind not in INJECT_KINDS:
+        problems.append({"path": "kind", "message": f"one of {', '.join(INJECT_KINDS)}"})
     with transaction.atomic():
         exercise = _live_exercise(exercise_id)
         teams = _target_teams(exercise, to, problems)
         if problems:
             raise Invalid("The inject has problems.", problems)
-        count = ExerciseInject.objects.filter(exercise=exercise, inject__isnull=True).count()
         item = ExerciseInject.objects.create(
             exercise=exercise,
-            key=f"{ADHOC_PREFIX}{count + 1}",
+            key=_free_adhoc_key(exercise),
             title=title.strip(),
             due_at=clock.exercise_time(exercise),
         )
@@ -166,8 +187,8 @@ def _scripted_content(item: ExerciseInject) -> dict[str, Any]:
     inject = item.inject
     return {
         "kind": inject.kind,
-        "severity": inject.severity,
-        "body": inject.body,
+        "severity": item.severity_override or inject.severity,
+        "body": inject.body if item.body_override is None else item.body_override,
         "to": inject.to,
         "to_all": inject.to_all,
     }
@@ -206,14 +227,12 @@ def _live_exercise(exercise_id: int) -> Exercise:
     return exercise
 
 
-def _adhoc_problems(title: str, body: str, kind: str, severity: str) -> list:
+def _content_problems(title: str, body: str, severity: str) -> list:
     problems = []
     if not title.strip() or len(title) > 200:
         problems.append({"path": "title", "message": "1 to 200 characters"})
     if len(body) > 20_000:
         problems.append({"path": "body", "message": "at most 20,000 characters"})
-    if kind not in INJECT_KINDS:
-        problems.append({"path": "kind", "message": f"one of {', '.join(INJECT_KINDS)}"})
     if severity not in SEVERITIES:
         problems.append({"path": "severity", "message": f"one of {', '.join(SEVERITIES)}"})
     return problems
