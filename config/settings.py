@@ -103,16 +103,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # bounded pool makes requests wait their turn for a connection instead.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),  # from the URL's query, e.g. ?sslmode=require
         "pool": {
             "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
             "max_size": int(os.environ.get("DB_POOL_MAX", "16")),
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "20")),
-        }
+        },
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Immediate transactions make SQLite take its write lock at BEGIN, so two writers
     # queue instead of one failing with "database is locked" half-way through.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

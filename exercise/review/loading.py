@@ -1,7 +1,8 @@
-"""The log as the review reads it: every event with who could see it, cached by its length.
+"""The log as the review reads it: every event with who could see it, cached.
 
 The review is a pure function of the scenario and the log, and the log only grows, so
-the events of an exercise are cached under its last seq: a new event makes a new key.
+one cached copy per exercise, tagged with the last seq it holds, is current exactly
+while that seq is the exercise's last; a newer log replaces it.
 """
 
 from collections import defaultdict
@@ -15,11 +16,14 @@ CACHE_SECONDS = 600
 
 
 def review_events(exercise: Exercise) -> list[dict[str, Any]]:
-    key = f"review-events:{exercise.pk}:{exercise.last_seq}"
-    events = cache.get(key)
-    if events is None:
-        events = _read(exercise)
-        cache.set(key, events, CACHE_SECONDS)
+    key = f"review-events:{exercise.pk}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == exercise.last_seq:
+        return cached[1]
+    events = _read(exercise)
+    last = events[-1]["seq"] if events else 0
+    if last == exercise.last_seq:  # an event appended meanwhile would make the copy stale
+        cache.set(key, (last, events), CACHE_SECONDS)
     return events
 
 
