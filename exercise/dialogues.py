@@ -153,6 +153,7 @@ def _log_statement(
     data = {
         "statement": statement.pk,
         "dialogue": statement.dialogue_id,
+        "title": statement.dialogue.title,
         "text": statement.text,
         "proposer": statement.proposer.key if statement.proposer else None,
         "endorsed_by": sorted(statement.endorsed_by.values_list("key", flat=True)),

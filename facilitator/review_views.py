@@ -3,9 +3,11 @@ into it, and the PDF and CSV exports."""
 
 import csv
 import math
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -69,13 +71,15 @@ def _page(request: HttpRequest, exercise: Exercise, bound: dict[str, Any] | None
     caller = request.caller  # type: ignore[attr-defined]
     bound = bound or {}
     data = report.review(caller=caller, exercise=exercise, timeline=False)
-    end = data["charts"]["end"]
+    # The slider moves in whole seconds: its end is rounded up so it reaches the last event.
+    end = math.ceil(data["charts"]["end"])
     moment = max(0.0, min(_number(request.GET.get("t"), end), end))
     finding_forms = {o["key"]: FindingsForm(initial=o["findings"], prefix=o["key"]) for o in data["objectives"]}
     finding_forms.update(bound.get("findings", {}))
     context = {
         "exercise": exercise,
         "review": data,
+        "slider_end": end,
         "charts": charts.review_charts(data),
         "timeline": _timeline(request, exercise),
         "replay": report.replay(caller=caller, exercise=exercise, moment=moment, team=request.GET.get("as") or None),
@@ -104,6 +108,18 @@ def replay(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return render(request, "facilitator/review/replay_state.html", {"replay": state, "exercise": exercise})
 
 
+def _writer(view):  # type: ignore[no-untyped-def]
+    """Only facilitators write into the review; others are refused before any form is read."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        if request.caller.role != Role.FACILITATOR:  # type: ignore[attr-defined]
+            raise PermissionDenied("Only a facilitator may write the review.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _back(exercise: Exercise, anchor: str) -> HttpResponse:
     response = redirect("review:page", exercise_id=exercise.pk)
     response["Location"] += f"#{anchor}"
@@ -112,8 +128,11 @@ def _back(exercise: Exercise, anchor: str) -> HttpResponse:
 
 @require_POST
 @staff_page
+@_writer
 def save_findings(request: HttpRequest, exercise_id: int, objective: str) -> HttpResponse:
     exercise = _exercise(exercise_id)
+    if not exercise.scenario.objectives.filter(key=objective).exists():
+        raise Http404(f"The scenario has no objective '{objective}'.")
     form = FindingsForm(request.POST, prefix=objective)
     if form.is_valid():
         try:
@@ -128,6 +147,7 @@ def save_findings(request: HttpRequest, exercise_id: int, objective: str) -> Htt
 
 @require_POST
 @staff_page
+@_writer
 def add_hotwash(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise = _exercise(exercise_id)
     form = HotwashForm(request.POST)
@@ -144,6 +164,7 @@ def add_hotwash(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 @require_POST
 @staff_page
+@_writer
 def add_improvement(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise = _exercise(exercise_id)
     form = ImprovementForm(request.POST, objectives=exercise.scenario.objectives.all())

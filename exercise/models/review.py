@@ -5,6 +5,8 @@ report: findings per objective, hotwash notes, the improvement plan and the play
 feedback.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -75,8 +77,13 @@ class ImprovementItem(models.Model):
 
 
 class ParticipantFeedback(models.Model):
-    """A player's answers to the short feedback form; anonymous answers keep no name or team."""
+    """A player's answers to the short feedback form; anonymous answers keep no name or team.
 
+    A random key and only the date, so that nothing orders an answer against the receipts
+    and so names the author of an anonymous one.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="feedback")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     name = models.CharField(max_length=80, blank=True)
@@ -84,10 +91,10 @@ class ParticipantFeedback(models.Model):
     usefulness = models.PositiveSmallIntegerField(help_text="1 (not at all) to 5 (very) useful.")
     went_well = models.TextField(blank=True)
     to_improve = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_on = models.DateField(auto_now_add=True)
 
     class Meta:
-        ordering = ["created_at", "id"]
+        ordering = ["created_on", "id"]
 
     def __str__(self) -> str:
         return f"feedback on {self.exercise_id}"
@@ -97,7 +104,6 @@ class FeedbackReceipt(models.Model):
     """That a player has answered, kept apart from the answer so anonymous stays anonymous."""
 
     player = models.OneToOneField(Player, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"player {self.player_id} answered"

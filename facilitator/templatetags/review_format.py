@@ -11,8 +11,11 @@ register = template.Library()
 
 @register.filter
 def clock(seconds: float | None) -> str:
-    """Exercise seconds as H:MM:SS; a dash when there is no time."""
-    return "—" if seconds is None else clock_text(seconds)
+    """Exercise seconds as the consoles show them (MM:SS, or H:MM:SS from an hour on)."""
+    if seconds is None:
+        return "—"
+    text = clock_text(max(seconds, 0))
+    return text[2:] if text.startswith("0:") else text
 
 
 @register.filter
