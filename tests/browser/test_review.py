@@ -82,12 +82,10 @@ def test_facilitator_replays_the_exercise_and_downloads_the_report(live_server, 
     slider.focus()
     shoot(page.locator("#replay"), "review-replay.png")
 
-
     page.keyboard.press("End")
     expect(replay).to_contain_text("As it stood at 2:05")
     expect(points(page, "DRV")).to_have_text("55")
     expect(points(page, "SRK")).to_have_text("20")
-
 
     with page.expect_download(timeout=TIMEOUT_MS * 3) as download:
         page.get_by_role("link", name="Download PDF").click()
