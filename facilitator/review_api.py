@@ -20,6 +20,10 @@ class ImprovementIn(Schema):
     status: str | None = None
 
 
+class ImprovementStatusIn(Schema):
+    status: str
+
+
 @router.get("/exercises/{exercise_id}/review", summary="The after-action review as JSON")
 def review(request: HttpRequest, exercise_id: int):  # type: ignore[no-untyped-def]
     return report.review(caller=request.auth, exercise=exercises.get_exercise(exercise_id))
@@ -35,3 +39,10 @@ def add_improvement(request: HttpRequest, exercise_id: int, payload: Improvement
     exercise = exercises.get_exercise(exercise_id)
     item = plan.add_improvement(caller=request.auth, exercise=exercise, **payload.dict())
     return Status(201, plan.improvement(item))
+
+
+@router.patch("/exercises/{exercise_id}/improvements/{item_id}", summary="Change an improvement-plan item's status")
+def set_improvement_status(request: HttpRequest, exercise_id: int, item_id: int, payload: ImprovementStatusIn):  # type: ignore[no-untyped-def]
+    exercise = exercises.get_exercise(exercise_id)
+    item = plan.set_improvement_status(caller=request.auth, exercise=exercise, item_id=item_id, status=payload.status)
+    return plan.improvement(item)

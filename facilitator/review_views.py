@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from exercise import exercises
-from exercise.errors import DomainError
+from exercise.errors import DomainError, NotFound
 from exercise.event_kinds import ALL_KINDS
-from exercise.models import Exercise
+from exercise.models import Exercise, ImprovementItem
 from exercise.review import event_rows, plan, report
 from exercise.roles import Role
 from facilitator import charts
@@ -84,6 +84,7 @@ def _page(request: HttpRequest, exercise: Exercise, bound: dict[str, Any] | None
         "timeline": _timeline(request, exercise),
         "replay": report.replay(caller=caller, exercise=exercise, moment=moment, team=request.GET.get("as") or None),
         "can_write": caller.role == Role.FACILITATOR,
+        "statuses": ImprovementItem.Status.choices,
         "finding_forms": finding_forms,
         "hotwash_form": bound.get("hotwash", HotwashForm()),
         "improvement_form": bound.get("improvement", ImprovementForm(objectives=exercise.scenario.objectives.all())),
@@ -177,6 +178,27 @@ def add_improvement(request: HttpRequest, exercise_id: int) -> HttpResponse:
             messages.success(request, "Improvement-plan item added.")
             return _back(exercise, "improvements")
     return _page(request, exercise, {"improvement": form}, status=400)
+
+
+@require_POST
+@staff_page
+@_writer
+def set_improvement_status(request: HttpRequest, exercise_id: int, item_id: int) -> HttpResponse:
+    exercise = _exercise(exercise_id)
+    try:
+        item = plan.set_improvement_status(
+            caller=request.caller,  # type: ignore[attr-defined]
+            exercise=exercise,
+            item_id=item_id,
+            status=request.POST.get("status"),
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"“{item.action[:60]}” is now {item.get_status_display().lower()}.")
+    return _back(exercise, "improvements")
 
 
 @staff_page

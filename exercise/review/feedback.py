@@ -4,6 +4,7 @@ from statistics import mean
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from exercise.commands import checked_text
 from exercise.errors import Conflict, Invalid, InvalidState
@@ -63,7 +64,9 @@ def give(
 
 
 def summary(exercise: Exercise) -> dict[str, Any]:
-    answers = list(exercise.feedback.select_related("team"))
+    # Ordered by what they say, never by when: the order of arrival could name an author.
+    by_content = (F("team__order").asc(nulls_last=True), "name", "realism", "usefulness", "went_well", "to_improve")
+    answers = list(exercise.feedback.select_related("team").order_by(*by_content))
     return {
         "count": len(answers),
         "realism": round(mean(a.realism for a in answers), 2) if answers else None,

@@ -5,7 +5,7 @@ import datetime
 from typing import Any
 
 from exercise.commands import checked_text
-from exercise.errors import Invalid
+from exercise.errors import Invalid, NotFound
 from exercise.models import Exercise, HotwashNote, ImprovementItem, Objective, ObjectiveFinding
 from exercise.roles import Caller, Role, require_role, require_staff
 
@@ -98,10 +98,7 @@ def add_improvement(
     status: object = None,
 ) -> ImprovementItem:
     require_role(caller, Role.FACILITATOR)
-    status = status or ImprovementItem.Status.NOT_STARTED
-    if status not in ImprovementItem.Status.values:
-        choices = ", ".join(ImprovementItem.Status.values)
-        raise Invalid(f"Status is one of {choices}.", [{"path": "status", "message": f"one of {choices}"}])
+    status = _status(status or ImprovementItem.Status.NOT_STARTED)
     begins = _date(start, "start", required=False)
     ends = _date(due, "due", required=True)
     if begins and ends and ends < begins:
@@ -118,6 +115,25 @@ def add_improvement(
         status=status,
         created_by=caller.user,
     )
+
+
+def _status(value: object) -> str:
+    if value not in ImprovementItem.Status.values:
+        choices = ", ".join(ImprovementItem.Status.values)
+        raise Invalid(f"Status is one of {choices}.", [{"path": "status", "message": f"one of {choices}"}])
+    return value  # type: ignore[return-value]
+
+
+def set_improvement_status(*, caller: Caller, exercise: Exercise, item_id: int, status: object) -> ImprovementItem:
+    """Follow an item through the plan: not started, in progress, complete."""
+    require_role(caller, Role.FACILITATOR)
+    status = _status(status)
+    item = exercise.improvements.filter(pk=item_id).first()
+    if item is None:
+        raise NotFound(f"There is no improvement-plan item {item_id} in this exercise.")
+    item.status = status
+    item.save(update_fields=["status"])
+    return item
 
 
 def improvement(item: ImprovementItem) -> dict[str, Any]:

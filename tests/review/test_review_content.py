@@ -611,3 +611,47 @@ def test_odd_query_parameters_never_break_the_page(karst_run, query):
     assert client.get(f"/exercises/{karst_run.exercise.pk}/review/?{query}").status_code == 200
     if query.startswith("t="):
         assert client.get(f"/exercises/{karst_run.exercise.pk}/review/replay?{query}").status_code == 200
+
+
+# --- following the plan through ---------------------------------------------------------
+
+
+def plan_item(run) -> ImprovementItem:
+    return ImprovementItem.objects.filter(exercise=run.exercise).first()
+
+
+def test_the_api_moves_an_item_through_the_plan(karst_run):
+    item = plan_item(karst_run)
+    api = builders.ApiClient(staff_client(karst_run.facilitator))
+    path = f"/api/v1/exercises/{karst_run.exercise.pk}/improvements/{item.pk}"
+
+    response = api.client.patch(path, data='{"status": "in_progress"}', content_type="application/json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "in_progress"
+    assert plan_item(karst_run).status == "in_progress"
+
+
+def test_a_bad_status_or_item_is_refused_and_changes_nothing(karst_run):
+    item = plan_item(karst_run)
+    client = staff_client(karst_run.facilitator)
+    base = f"/api/v1/exercises/{karst_run.exercise.pk}/improvements"
+
+    bad = client.patch(f"{base}/{item.pk}", data='{"status": "done-ish"}', content_type="application/json")
+    missing = client.patch(f"{base}/999999", data='{"status": "complete"}', content_type="application/json")
+
+    assert bad.status_code == 400 and bad.json()["error"]["details"][0]["path"] == "status"
+    assert missing.status_code == 404
+    assert plan_item(karst_run).status == item.status
+
+
+def test_the_page_sets_a_status_for_facilitators_only(karst_run):
+    item = plan_item(karst_run)
+    path = f"/exercises/{karst_run.exercise.pk}/review/improvements/{item.pk}/status"
+
+    refused = staff_client(builders.staff("evaluator")).post(path, {"status": "complete"})
+    done = staff_client(karst_run.facilitator).post(path, {"status": "complete"})
+
+    assert refused.status_code == 403
+    assert done.status_code == 302 and done["Location"].endswith("#improvements")
+    assert plan_item(karst_run).status == "complete"
