@@ -24,6 +24,9 @@ from facilitator.forms import FindingsForm, HotwashForm, ImprovementForm
 from facilitator.pdf import PdfUnavailable, render_pdf
 
 TIMELINE_PAGE = 200
+# Each printed page costs WeasyPrint about a tenth of a second; the report prints the
+# first notes and points to the page and events.csv for the rest.
+PRINTED_NOTES = 100
 
 
 def _exercise(exercise_id: int) -> Exercise:
@@ -210,6 +213,8 @@ def review_pdf(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "review": data,
         "charts": charts.review_charts(data),
         "key_events": report.key_events(caller=request.caller, exercise=exercise),  # type: ignore[attr-defined]
+        "notes_printed": PRINTED_NOTES,
+        "notes_slice": f":{PRINTED_NOTES}",
     }
     try:
         pdf = render_pdf("facilitator/review_pdf.html", context)

@@ -28,10 +28,19 @@ def feed_row(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def state_at(
-    spec: dict[str, Any], teams: list[dict[str, str]], events: list[dict[str, Any]], moment: float, team: str | None
+    spec: dict[str, Any],
+    teams: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    moment: float,
+    team: str | None,
+    *,
+    whole_board: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``whole_board``, the scoreboard of all ``events`` if the caller has it, is reused
+    when the moment is past the last event."""
     happened = until(events, moment)
-    board = scoreboard(spec, teams, happened)
+    whole = whole_board is not None and len(happened) == len(events)
+    board = whole_board if whole else scoreboard(spec, teams, happened)
     state: dict[str, Any] = {
         "exercise_time": moment,
         "last_seq": happened[-1]["seq"] if happened else 0,

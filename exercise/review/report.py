@@ -4,6 +4,7 @@ Everything but the written parts is computed from the scenario and the log, so t
 review can be shown at any moment, live or long after the end.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from exercise import clock
@@ -40,16 +41,44 @@ def _teams(exercise: Exercise) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass
+class Source:
+    """What the review is computed from, read once for all the parts a request draws."""
+
+    last_seq: int
+    spec: dict[str, Any]
+    teams: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    _board: dict[str, Any] | None = None
+
+    @property
+    def board(self) -> dict[str, Any]:
+        """The scoreboard of the whole log, computed on first use."""
+        if self._board is None:
+            self._board = scoreboard(self.spec, self.teams, self.events)
+        return self._board
+
+
+def source(exercise: Exercise) -> Source:
+    """The review's inputs, kept on the exercise object while its log stays as read, so the
+    page's review, timeline and replay share one read of the log and one scoreboard."""
+    held = getattr(exercise, "_review_source", None)
+    if held is None or held.last_seq != exercise.last_seq:
+        held = Source(exercise.last_seq, scenario_spec(exercise.scenario), _teams(exercise), review_events(exercise))
+        exercise._review_source = held  # type: ignore[attr-defined]
+    return held
+
+
 def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict[str, Any]:
     """Everything the review page shows; the timeline may be left out for pages that page it."""
     require_staff(caller)
-    spec = scenario_spec(exercise.scenario)
-    teams = _teams(exercise)
+    read = source(exercise)
+    spec, events, board = read.spec, read.events, read.board
+    teams = [
+        team | {"total": row["total"], "escalation": row["escalation"]}
+        for team, row in zip(read.teams, board["teams"], strict=True)
+    ]
     keys = [t["key"] for t in teams]
-    events = review_events(exercise)
-    board = scoreboard(spec, teams, events)
-    for team, row in zip(teams, board["teams"], strict=True):
-        team |= {"total": row["total"], "escalation": row["escalation"]}
     overrides = spec.get("scoring", {}).get("trust")
     result = {
         "exercise": {
@@ -98,7 +127,7 @@ def timeline(
     require_staff(caller)
     matching = [
         event
-        for event in review_events(exercise)
+        for event in source(exercise).events
         if event["seq"] > after
         and (not kind or event["kind"] == kind or event["kind"].split(".")[0] == kind)
         and (not team or event["actor"].get("team") == team or seen_by(event, team))
@@ -128,18 +157,36 @@ KEY_KINDS = frozenset(
 )
 
 
-def key_events(*, caller: Caller, exercise: Exercise) -> list[dict[str, Any]]:
+PRINTED_EVENTS = 400
+
+
+def key_events(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
+    """The moves the printed report lists: up to PRINTED_EVENTS of them, and how many more
+    there were. An action counts when it moved its team on the ladder."""
     require_staff(caller)
-    return [timeline_row(e) for e in review_events(exercise) if e["kind"] in KEY_KINDS]
+    rungs: dict[str, int] = {}
+    moves = []
+    for event in source(exercise).events:
+        if event["kind"] == "action.taken":
+            team, rung = event["data"]["team"], event["data"]["escalation"]
+            if rungs.get(team, 0) == rung:
+                continue
+            rungs[team] = rung
+        elif event["kind"] not in KEY_KINDS:
+            continue
+        moves.append(event)
+    return {
+        "rows": [timeline_row(e) for e in moves[:PRINTED_EVENTS]],
+        "left_out": max(len(moves) - PRINTED_EVENTS, 0),
+    }
 
 
 def replay(*, caller: Caller, exercise: Exercise, moment: float, team: str | None = None) -> dict[str, Any]:
     require_staff(caller)
-    spec = scenario_spec(exercise.scenario)
-    teams = [{"key": t.key, "name": t.name} for t in exercise.teams.all()]
-    if team is not None and team not in {t["key"] for t in teams}:
+    read = source(exercise)
+    if team is not None and team not in {t["key"] for t in read.teams}:
         team = None
-    return state_at(spec, teams, review_events(exercise), moment, team)
+    return state_at(read.spec, read.teams, read.events, moment, team, whole_board=read.board)
 
 
 def debrief(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
@@ -149,11 +196,10 @@ def debrief(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
     if exercise.status != Exercise.Status.ENDED:
         raise InvalidState("The debrief opens when the exercise has ended.")
     key = caller.team.key
-    spec = scenario_spec(exercise.scenario)
-    teams = [{"key": t.key, "name": t.name} for t in exercise.teams.all()]
-    events = review_events(exercise)
-    row = next(r for r in scoreboard(spec, teams, events)["teams"] if r["key"] == key)
-    objectives = {o["key"]: o["text"] for o in spec["objectives"]}
+    read = source(exercise)
+    events = read.events
+    row = next(r for r in read.board["teams"] if r["key"] == key)
+    objectives = {o["key"]: o["text"] for o in read.spec["objectives"]}
     return {
         "team": {"key": key, "name": caller.team.name},
         "total": row["total"],

@@ -372,8 +372,9 @@ def test_pdf_report_contains_the_exercise_objectives_and_teams(pdf_text):
 def test_pdf_prints_player_markup_as_text(pdf_text):
     flat = " ".join(pdf_text.split())
     # WeasyPrint draws what the template gives it: escaped markup comes out as the characters.
-    assert " ".join(ACTION_TEXT.split()) in flat
+    # (ESM's marked-up public statement left its rung alone, so the printed log omits it.)
     assert " ".join(FEEDBACK_TEXT.split()) in flat
+    assert " ".join(ACTION_TEXT.split()) not in flat
 
 
 # --- the CSV -----------------------------------------------------------------------
@@ -655,3 +656,24 @@ def test_the_page_sets_a_status_for_facilitators_only(karst_run):
     assert refused.status_code == 403
     assert done.status_code == 302 and done["Location"].endswith("#improvements")
     assert plan_item(karst_run).status == "complete"
+
+
+def test_the_printed_log_lists_moves_up_to_its_limit_and_counts_the_rest(karst_run, monkeypatch):
+    exercise = karst_run.fresh()
+    caller = karst_run.facilitator.caller
+    everything = report.key_events(caller=caller, exercise=exercise)
+    kinds = [row["kind"] for row in everything["rows"]]
+    rungs = [
+        (row["data"]["team"], row["data"]["escalation"]) for row in everything["rows"] if row["kind"] == "action.taken"
+    ]
+
+    monkeypatch.setattr(report, "PRINTED_EVENTS", 5)
+    capped = report.key_events(caller=caller, exercise=exercise)
+
+    assert everything["left_out"] == 0 and "hotline.message" not in kinds and "inject.released" in kinds
+    standing: dict[str, int] = {}
+    for team, rung in rungs:  # only actions that moved their team on the ladder are listed
+        assert standing.get(team, 0) != rung
+        standing[team] = rung
+    assert capped["rows"] == everything["rows"][:5]
+    assert capped["left_out"] == len(everything["rows"]) - 5
