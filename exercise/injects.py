@@ -73,12 +73,7 @@ def skip(*, caller: Caller, exercise_id: int, key: str, reason: str) -> Event:
             "Say why the inject is skipped (up to 2,000 characters).", [{"path": "reason", "message": "required"}]
         )
     with transaction.atomic():
-        exercise = _locked(exercise_id)
-        if exercise.status == Exercise.Status.ENDED:
-            raise InvalidState("The exercise has ended.")
-        item = _inject(exercise, key)
-        if item.status != ExerciseInject.Status.PENDING:
-            raise InvalidState(f"Inject {key} is already {item.status}.")
+        exercise, item = _still_pending(exercise_id, key, "skipped")
         item.status = ExerciseInject.Status.SKIPPED
         item.skip_reason = reason
         item.save(update_fields=["status", "skip_reason"])
@@ -98,12 +93,7 @@ def edit(*, caller: Caller, exercise_id: int, key: str, title: str, body: str, s
     if problems:
         raise Invalid("The inject has problems.", problems)
     with transaction.atomic():
-        exercise = _locked(exercise_id)
-        if exercise.status == Exercise.Status.ENDED:
-            raise InvalidState("The exercise has ended.")
-        item = _inject(exercise, key)
-        if item.status != ExerciseInject.Status.PENDING:
-            raise InvalidState(f"Inject {key} is already {item.status}; only a pending inject can be edited.")
+        _exercise, item = _still_pending(exercise_id, key, "edited")
         item.title = title.strip()
         item.body_override = body
         item.severity_override = severity
@@ -211,6 +201,17 @@ def _inject(exercise: Exercise, key: str) -> ExerciseInject:
     if item is None:
         raise NotFound(f"Exercise {exercise.pk} has no inject {key}.")
     return item
+
+
+def _still_pending(exercise_id: int, key: str, done: str) -> tuple[Exercise, ExerciseInject]:
+    """The locked exercise and its inject, refused unless the inject can still be ``done``."""
+    exercise = _locked(exercise_id)
+    if exercise.status == Exercise.Status.ENDED:
+        raise InvalidState("The exercise has ended.")
+    item = _inject(exercise, key)
+    if item.status != ExerciseInject.Status.PENDING:
+        raise InvalidState(f"Inject {key} is already {item.status}; only a pending inject can be {done}.")
+    return exercise, item
 
 
 def _locked(exercise_id: int) -> Exercise:

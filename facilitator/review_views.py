@@ -3,6 +3,7 @@ into it, and the PDF and CSV exports."""
 
 import csv
 import math
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -90,7 +91,7 @@ def _page(request: HttpRequest, exercise: Exercise, bound: dict[str, Any] | None
         "statuses": ImprovementItem.Status.choices,
         "finding_forms": finding_forms,
         "hotwash_form": bound.get("hotwash", HotwashForm()),
-        "improvement_form": bound.get("improvement", ImprovementForm(objectives=exercise.scenario.objectives.all())),
+        "improvement_form": bound.get("improvements", ImprovementForm(objectives=exercise.scenario.objectives.all())),
     }
     return render(request, "facilitator/review.html", context, status=status)
 
@@ -149,21 +150,31 @@ def save_findings(request: HttpRequest, exercise_id: int, objective: str) -> Htt
     return _page(request, exercise, {"findings": {objective: form}}, status=400)
 
 
+def _write(request: HttpRequest, exercise: Exercise, form: Any, name: str, write: Callable[[dict], object], done: str):  # type: ignore[no-untyped-def]
+    """Save a valid form through ``write`` and go back to its section; otherwise show the page
+    again with the form as it was sent and why it was refused."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, done)
+            return _back(exercise, name)
+    return _page(request, exercise, {name: form}, status=400)
+
+
 @require_POST
 @staff_page
 @_writer
 def add_hotwash(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise = _exercise(exercise_id)
-    form = HotwashForm(request.POST)
-    if form.is_valid():
-        try:
-            plan.add_hotwash_note(caller=request.caller, exercise=exercise, text=form.cleaned_data["text"])  # type: ignore[attr-defined]
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Hotwash note added.")
-            return _back(exercise, "hotwash")
-    return _page(request, exercise, {"hotwash": form}, status=400)
+    caller = request.caller  # type: ignore[attr-defined]
+
+    def write(data: dict) -> object:
+        return plan.add_hotwash_note(caller=caller, exercise=exercise, text=data["text"])
+
+    return _write(request, exercise, HotwashForm(request.POST), "hotwash", write, "Hotwash note added.")
 
 
 @require_POST
@@ -171,16 +182,13 @@ def add_hotwash(request: HttpRequest, exercise_id: int) -> HttpResponse:
 @_writer
 def add_improvement(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise = _exercise(exercise_id)
+    caller = request.caller  # type: ignore[attr-defined]
     form = ImprovementForm(request.POST, objectives=exercise.scenario.objectives.all())
-    if form.is_valid():
-        try:
-            plan.add_improvement(caller=request.caller, exercise=exercise, **form.cleaned_data)  # type: ignore[attr-defined]
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "Improvement-plan item added.")
-            return _back(exercise, "improvements")
-    return _page(request, exercise, {"improvement": form}, status=400)
+
+    def write(data: dict) -> object:
+        return plan.add_improvement(caller=caller, exercise=exercise, **data)
+
+    return _write(request, exercise, form, "improvements", write, "Improvement-plan item added.")
 
 
 @require_POST
