@@ -45,6 +45,10 @@ def live_exercise(exercise_id: int) -> Exercise:
     exercise = Exercise.objects.select_for_update().filter(pk=exercise_id).first()
     if exercise is None:
         raise NotFound(f"There is no exercise {exercise_id}.")
+    return running(exercise)
+
+
+def running(exercise: Exercise) -> Exercise:
     if exercise.status != Exercise.Status.RUNNING:
         raise InvalidState(f"The exercise is {exercise.status}; commands are taken while it runs.")
     return exercise

@@ -2,17 +2,19 @@
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 
 from exercise import clock
 from exercise.envelopes import envelope_text, staff_group, team_group
+from exercise.errors import InvalidState
 from exercise.event_kinds import ALL_KINDS
-from exercise.models import Event, Exercise, Team
+from exercise.models import Event, Exercise, ExpectationCheck, Team
 from exercise.roles import Caller
 
 logger = logging.getLogger(__name__)
@@ -36,63 +38,150 @@ def append(
     audience: Event.Audience,
     recipients: Iterable[Team] = (),
     at: datetime | None = None,
+    while_running: bool = False,
 ) -> Event:
     """Write one event with the exercise's next seq, inside the caller's transaction.
 
     Callers save their own changes to the exercise first: its clock is read from the row.
     A command that re-anchors the clock passes its own ``at``, so the event sits exactly
-    where the clock changed.
+    where the clock changed. A command that did not lock the exercise before its own work
+    passes ``while_running``: the exercise must still be running when the seq is taken.
 
-    The seq counter lives on the exercise row and is bumped under its row lock, so two
-    writers in one exercise take turns and seq has no gaps and no repeats.
+    Taking the seq is an UPDATE of the exercise row, which holds the row's lock until the
+    commit: appends in one exercise take turns, and seq has no gaps and no repeats. Append
+    last, so that the lock covers little more than the append and the commit.
     """
     recipients = list(recipients)
     if kind not in ALL_KINDS:
         raise ValueError(f"unknown event kind {kind}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append() must run inside the transaction of the change it records")
-    locked = Exercise.objects.select_for_update().only("last_seq", "status", "speed", "clock_base", "clock_anchor")
-    current = locked.get(pk=exercise.pk)
+    counter = _next_seq(exercise.pk)
+    if while_running and counter.status != Exercise.Status.RUNNING:
+        raise InvalidState(f"The exercise is {counter.status}; commands are taken while it runs.")
     at = at or clock.now()
-    current.last_seq += 1
-    Exercise.objects.filter(pk=exercise.pk).update(last_seq=current.last_seq)
-    exercise.last_seq = current.last_seq
-    event = Event.objects.create(
+    exercise.last_seq = counter.last_seq
+    event = Event(
         exercise=exercise,
-        seq=current.last_seq,
+        seq=counter.last_seq,
         at=at,
-        exercise_time=clock.exercise_time(current, at),
+        exercise_time=clock.exercise_time(counter, at),
         kind=kind,
         actor=actor_of(actor),
         audience=audience,
         data=data,
     )
-    if audience == Event.Audience.TEAMS:
-        event.recipients.set(recipients)
-    prevs = _advance_team_cursors(exercise, event, audience, recipients)
-    transaction.on_commit(lambda: broadcast(event, prevs))
-    if event.actor.get("team") or kind == "statement.adopted":
+    if audience != Event.Audience.TEAMS:
+        recipients = []
+    stored = _store(event, recipients)
+    transaction.on_commit(lambda: broadcast(event, stored.prevs))
+    if stored.open_checks and (event.actor.get("team") or kind == "statement.adopted"):
         from exercise import expectations  # decisions append events themselves
 
         expectations.on_event(exercise=exercise, event=event)
     return event
 
 
-def _advance_team_cursors(
-    exercise: Exercise, event: Event, audience: Event.Audience, recipients: Iterable[Team]
-) -> dict[int, int]:
-    """Each seeing team's previous visible seq, and move its cursor to this event.
+def _next_seq(exercise_id: int) -> Exercise:
+    """Bump the exercise's seq counter, locking its row until the commit; the row's new
+    counter, status and clock. The UPDATE waits for an earlier holder's commit, then reads
+    the row as that commit left it."""
+    bumped = Exercise.objects.raw(
+        "UPDATE exercise_exercise SET last_seq = last_seq + 1 WHERE id = %s "
+        "RETURNING id, last_seq, status, speed, clock_base, clock_anchor",
+        [exercise_id],
+    )
+    return next(iter(bumped))
 
-    Runs under the exercise row lock that append() holds, so cursors move in seq order.
+
+@dataclass(frozen=True)
+class Stored:
+    prevs: dict[int, int]  # each seeing team's previous visible seq
+    open_checks: bool  # whether the exercise has undecided expectations
+
+
+def _store(event: Event, recipients: list[Team]) -> Stored:
+    """Insert the event and its recipients, and move the cursors of the teams that see it.
+
+    Runs after _next_seq() took the exercise's lock, so cursors move in seq order and
+    what is read here is what every earlier append committed. PostgreSQL does it in one
+    statement; SQLite, which lets one writer in at a time, through the ORM.
     """
-    if audience == Event.Audience.STAFF:
-        return {}
-    teams = Team.objects.filter(exercise=exercise)
-    if audience == Event.Audience.TEAMS:
-        teams = teams.filter(pk__in=[team.pk for team in recipients])
+    if event.audience == Event.Audience.STAFF:
+        seeing = None
+    else:
+        seeing = [team.pk for team in recipients] if event.audience == Event.Audience.TEAMS else "all"
+    if connection.vendor == "postgresql":
+        return _store_in_one_statement(event, seeing)
+    event.save(force_insert=True)
+    if recipients:
+        Event.recipients.through.objects.bulk_create(
+            Event.recipients.through(event_id=event.pk, team_id=team.pk) for team in recipients
+        )
+    teams = Team.objects.filter(exercise_id=event.exercise_id)
+    if seeing is None:
+        teams = teams.none()
+    elif seeing != "all":
+        teams = teams.filter(pk__in=seeing)
     prevs = dict(teams.values_list("pk", "last_visible_seq"))
     teams.update(last_visible_seq=event.seq)
-    return prevs
+    open_checks = ExpectationCheck.objects.filter(exercise_id=event.exercise_id, status=ExpectationCheck.Status.OPEN)
+    return Stored(prevs, open_checks.exists())
+
+
+# PostgreSQL does the whole of _store() in one round trip. The cursor UPDATE joins the team
+# table to itself: the joined copy is read from the statement's snapshot, so it returns
+# each cursor as it was before this event moved it.
+_STORE_SQL = """
+WITH event AS (
+    INSERT INTO exercise_event (exercise_id, seq, at, exercise_time, kind, actor, audience, data)
+    VALUES (%(exercise)s, %(seq)s, %(at)s, %(exercise_time)s, %(kind)s, %(actor)s, %(audience)s, %(data)s)
+    RETURNING id
+), recipients AS (
+    INSERT INTO exercise_event_recipients (event_id, team_id)
+    SELECT event.id, team FROM event, unnest(%(teams)s::bigint[]) AS team
+), cursors AS (
+    UPDATE exercise_team AS team SET last_visible_seq = %(seq)s
+    FROM exercise_team AS before
+    WHERE before.id = team.id AND team.exercise_id = %(exercise)s
+        AND %(moves)s AND (%(all)s OR team.id = ANY(%(teams)s::bigint[]))
+    RETURNING team.id, before.last_visible_seq
+)
+SELECT
+    (SELECT id FROM event),
+    (SELECT coalesce(json_object_agg(id, last_visible_seq), '{}') FROM cursors),
+    EXISTS (
+        SELECT 1 FROM exercise_expectationcheck
+        WHERE exercise_id = %(exercise)s AND status = 'open'
+    )
+"""
+
+
+def _store_in_one_statement(event: Event, seeing: list[int] | str | None) -> Stored:
+    def prepared(name: str) -> Any:
+        return Event._meta.get_field(name).get_db_prep_save(getattr(event, name), connection)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STORE_SQL,
+            {
+                "exercise": event.exercise_id,
+                "seq": event.seq,
+                "at": event.at,
+                "exercise_time": event.exercise_time,
+                "kind": event.kind,
+                "actor": prepared("actor"),
+                "audience": event.audience,
+                "data": prepared("data"),
+                "teams": seeing if isinstance(seeing, list) else [],
+                "moves": seeing is not None,
+                "all": seeing == "all",
+            },
+        )
+        event_id, prevs, open_checks = cursor.fetchone()
+    event.pk = event_id
+    event._state.adding = False
+    return Stored({int(team): prev for team, prev in prevs.items()}, open_checks)
 
 
 def broadcast(event: Event, prevs: dict[int, int]) -> None:

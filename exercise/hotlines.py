@@ -3,13 +3,27 @@
 A call is requested, then accepted or declined; an open line carries messages both ways
 until either side closes it. Between two teams one call at a time may be requested or
 open. A facilitator can cut the line between two teams (an outage inject) and restore it.
+
+Messages are the busy path: they do not lock the exercise for their work, only the
+hotline's row, and take the exercise's lock last, with the seq (events.append). So
+that two commands never wait for each other's locks in turn, every command here that
+touches an existing hotline locks the hotline before the exercise.
 """
 
 from django.db import transaction
 from django.db.models import Q
 
 from exercise import clock, events
-from exercise.commands import MESSAGE_LIMIT, Done, acting_team, checked_text, idempotent, live_exercise, team_by_key
+from exercise.commands import (
+    MESSAGE_LIMIT,
+    Done,
+    acting_team,
+    checked_text,
+    idempotent,
+    live_exercise,
+    running,
+    team_by_key,
+)
 from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound
 from exercise.models import Event, Exercise, Hotline, HotlineOutage, Message, Team
 from exercise.roles import Caller, Role, require_role
@@ -67,38 +81,59 @@ def close_call(*, caller: Caller, hotline_id: int) -> Done:
 
 def send_message(*, caller: Caller, hotline_id: int, text: object, client_id: str | None = None) -> Done:
     text = checked_text(text, limit=MESSAGE_LIMIT, what="A message")
-    hotline_exercise = Hotline.objects.filter(pk=hotline_id).values_list("exercise_id", flat=True).first()
 
     def run() -> Done:
         with transaction.atomic():
-            hotline, exercise, team = _own_hotline(caller, hotline_id)
-            if hotline.status != Hotline.Status.OPEN:
-                raise InvalidState(f"This call is {hotline.status}; messages need an open line.")
-            _refuse_if_cut(exercise, hotline.caller, hotline.callee)
+            hotline, team = _open_line(caller, hotline_id)
             message = Message.objects.create(
-                exercise=exercise, hotline=hotline, team=team, author=caller.name, text=text, sent_at=clock.now()
+                exercise_id=hotline.exercise_id,
+                hotline=hotline,
+                team=team,
+                author=caller.name,
+                text=text,
+                sent_at=clock.now(),
             )
-            event = _log(exercise, hotline, "hotline.message", caller, text=text, message=message.pk)
+            event = _log(
+                hotline.exercise, hotline, "hotline.message", caller, while_running=True, text=text, message=message.pk
+            )
             return Done(message, event.seq)
 
+    # A player's own exercise: the hotline must be in it, or the command is refused.
+    exercise_id = caller.player.team.exercise_id if caller.player else 0
     return idempotent(
-        caller=caller,
-        exercise_id=hotline_exercise or 0,
-        client_id=client_id,
-        kind="hotline.message",
-        model=Message,
-        run=run,
+        caller=caller, exercise_id=exercise_id, client_id=client_id, kind="hotline.message", model=Message, run=run
     )
+
+
+def _open_line(caller: Caller, hotline_id: int) -> tuple[Hotline, Team]:
+    """The open hotline, locked against closing and cutting, and the caller's team on it.
+
+    The exercise is not locked: append() checks again that it still runs. Refusals come
+    in the order _own_hotline() gives them.
+    """
+    lines = Hotline.objects.select_related("exercise", "caller", "callee").select_for_update(of=("self",), no_key=True)
+    hotline = lines.filter(pk=hotline_id).first()
+    if hotline is None:
+        raise NotFound(f"There is no hotline {hotline_id}.")
+    team = _member(caller, hotline, running(hotline.exercise))
+    if hotline.status != Hotline.Status.OPEN:
+        raise InvalidState(f"This call is {hotline.status}; messages need an open line.")
+    # A separate statement: it sees an outage committed while this one waited for the row.
+    _refuse_if_cut(hotline.exercise, hotline.caller, hotline.callee)
+    return hotline, team
 
 
 def cut(*, caller: Caller, exercise_id: int, teams: object) -> Done:
     """An outage: the line between two teams refuses calls and messages until restored."""
     require_role(caller, Role.FACILITATOR)
     with transaction.atomic():
-        exercise = live_exercise(exercise_id)
+        exercise = running(_exercise(exercise_id))
         if not isinstance(teams, list) or len(teams) != 2 or teams[0] == teams[1]:
             raise Invalid("Name the two teams whose line is cut.", [{"path": "teams", "message": "two team keys"}])
         a, b = (team_by_key(exercise, key, f"teams[{n}]") for n, key in enumerate(teams))
+        # The call in progress first, then the exercise: messages lock in that order too.
+        list(_between(exercise, a, b).filter(status__in=ACTIVE).select_for_update())
+        exercise = live_exercise(exercise_id)
         if _outages(exercise, a, b).exists():
             raise InvalidState(f"The line between {a.key} and {b.key} is already cut.")
         outage = HotlineOutage.objects.create(exercise=exercise, team_a=a, team_b=b, started_at=clock.now())
@@ -121,16 +156,30 @@ def restore(*, caller: Caller, outage_id: int) -> Done:
 
 
 def _own_hotline(caller: Caller, hotline_id: int) -> tuple[Hotline, Exercise, Team]:
-    """The hotline, its locked running exercise, and the caller's team, which must be on it."""
-    hotline = Hotline.objects.filter(pk=hotline_id).first()
+    """The hotline, locked, then its locked running exercise, and the caller's team, which
+    must be on it."""
+    lines = Hotline.objects.select_for_update(of=("self",)).select_related("caller", "callee")
+    hotline = lines.filter(pk=hotline_id).first()
     if hotline is None:
         raise NotFound(f"There is no hotline {hotline_id}.")
     exercise = live_exercise(hotline.exercise_id)
+    return hotline, exercise, _member(caller, hotline, exercise)
+
+
+def _member(caller: Caller, hotline: Hotline, exercise: Exercise) -> Team:
     team = acting_team(caller, exercise)
-    hotline = Hotline.objects.select_related("caller", "callee").get(pk=hotline_id)
-    if team.pk not in (hotline.caller_id, hotline.callee_id):
-        raise NotFound(f"There is no hotline {hotline_id}.")  # others' calls are not even acknowledged
-    return hotline, exercise, team
+    if team.pk == hotline.caller_id:
+        return hotline.caller
+    if team.pk == hotline.callee_id:
+        return hotline.callee
+    raise NotFound(f"There is no hotline {hotline.pk}.")  # others' calls are not even acknowledged
+
+
+def _exercise(exercise_id: int) -> Exercise:
+    exercise = Exercise.objects.filter(pk=exercise_id).first()
+    if exercise is None:
+        raise NotFound(f"There is no exercise {exercise_id}.")
+    return exercise
 
 
 def _between(exercise: Exercise, a: Team, b: Team):  # type: ignore[no-untyped-def]
@@ -147,7 +196,9 @@ def _refuse_if_cut(exercise: Exercise, a: Team, b: Team) -> None:
         raise InvalidState(f"The line between {a.key} and {b.key} is down.")
 
 
-def _log(exercise: Exercise, hotline: Hotline, kind: str, caller: Caller, **extra: object) -> Event:
+def _log(
+    exercise: Exercise, hotline: Hotline, kind: str, caller: Caller, *, while_running: bool = False, **extra: object
+) -> Event:
     data = {"hotline": hotline.pk, "from": hotline.caller.key, "to": hotline.callee.key, "status": hotline.status}
     return events.append(
         exercise=exercise,
@@ -156,6 +207,7 @@ def _log(exercise: Exercise, hotline: Hotline, kind: str, caller: Caller, **extr
         data=data | extra,
         audience=Event.Audience.TEAMS,
         recipients=[hotline.caller, hotline.callee],
+        while_running=while_running,
     )
 
 

@@ -6,10 +6,13 @@ sent (the channel layer dropped something, or broadcasts crossed), the missing e
 read from the log first, so a client sees every visible event once, in order.
 """
 
+import asyncio
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import DatabaseError
 
 from exercise import presence
 from exercise.envelopes import staff_group, team_group, to_json, visible_after
@@ -20,6 +23,10 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_READ_ONLY = 4400
+FIRST_RETRY_SECONDS = 0.5
+LAST_RETRY_SECONDS = 5.0
+
+logger = logging.getLogger(__name__)
 
 
 class ExerciseConsumer(AsyncWebsocketConsumer):
@@ -80,10 +87,26 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.last_sent = message["seq"]
 
     async def _send_from_log(self, before: int | None = None) -> None:
-        frames = await database_sync_to_async(self._read_log)(before)
+        frames = await self._read_log_patiently(before)
         for seq, text in frames:
             await self.send(text_data=text)
             self.last_sent = seq
+
+    async def _read_log_patiently(self, before: int | None) -> list[tuple[int, str]]:
+        """The log's frames, however long the database takes to answer.
+
+        Under overload a read can wait past the connection pool's timeout. Giving up would
+        close the socket, and every client reconnecting would add to the load; instead the
+        socket retries, and live events wait behind it in order.
+        """
+        pause = FIRST_RETRY_SECONDS
+        while True:
+            try:
+                return await database_sync_to_async(self._read_log)(before)
+            except DatabaseError:
+                logger.warning("exercise %s socket: reading the log failed; retrying", self.exercise_id, exc_info=True)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, LAST_RETRY_SECONDS)
 
     def _read_log(self, before: int | None) -> list[tuple[int, str]]:
         return [
