@@ -3,9 +3,9 @@
 The server is the least a Channels app can do: a consumer that joins the group named in
 its query string on connect and forwards each group message's text to its socket, on the
 same channel layer class as Parley's production settings (channels-redis pub/sub). Served
-by uvicorn exactly like Parley:
+by uvicorn with Parley's options, through gc_tuned.py for Parley's garbage-collector policy:
 
-    uvicorn --factory bench.fanout.bare:make_application
+    uvicorn --factory bench.fanout.gc_tuned:bare
 
 The publisher (``python -m bench.fanout.bare PLAN_JSON START``) follows the same release
 plan as Parley's scenario: at each release it stamps the wall time and calls

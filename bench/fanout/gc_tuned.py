@@ -1,30 +1,25 @@
-"""The two ASGI applications with the garbage collector tuned, for ``uvicorn --factory``.
+"""The bare server under the same garbage-collector policy as Parley's config/asgi.py.
 
-DESIGN.md measured the collector at 40-55 % of the fan-out CPU of a bare server. Tuning
-here means: collect once and freeze everything loaded at start (Django, the URL
-configuration, the app's modules) so later collections skip it, and let many more
-allocations pass between collections of the young generation. ``BENCH_GC_THRESHOLD``
-(``gen0,gen1,gen2``) overrides the thresholds.
+config/asgi.py freezes what start-up loaded and raises the collection thresholds (DESIGN.md
+measured the collector at 40-55 % of a bare server's fan-out CPU), read from
+``PARLEY_GC_THRESHOLD`` ("gen0,gen1,gen2", or "off" for Python's defaults). The bare
+server applies the same policy from the same variable, so the comparison stays like for
+like; ``run.py --gc-threshold`` sets it for both.
 """
 
 import gc
 import os
 
-DEFAULT_THRESHOLD = "50000,20,100"
+DEFAULT_THRESHOLD = "50000,20,100"  # config/asgi.py's default
 
 
 def tune() -> None:
-    threshold = [int(part) for part in os.environ.get("BENCH_GC_THRESHOLD", DEFAULT_THRESHOLD).split(",")]
+    setting = os.environ.get("PARLEY_GC_THRESHOLD", DEFAULT_THRESHOLD)
+    if setting == "off":
+        return
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*threshold)
-
-
-def parley():  # type: ignore[no-untyped-def]
-    from config.asgi import application
-
-    tune()
-    return application
+    gc.set_threshold(*(int(part) for part in setting.split(",")))
 
 
 def bare():  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from bench.fanout.workload import Release, team_key
 from exercise import access, exercises, injects
@@ -103,27 +103,48 @@ def lateness(exercise_id: int) -> list[float]:
     return [event.exercise_time - event.data["due_at"] for event in released]
 
 
-def burst(*, exercise_id: int, count: int, rate: float, start_at: float) -> dict[str, float]:
-    """``count`` ad-hoc injects to all teams from wall time ``start_at``, paced at ``rate`` a
-    second (or as fast as they go). Returns the wall time the last one was sent."""
+def burst(*, exercise_id: int, count: int, rate: float) -> dict[str, Any]:
+    """``count`` ad-hoc injects to all teams, written in one transaction and broadcast after
+    its commit at ``rate`` a second (``inf``: back to back).
+
+    Each ``send_adhoc`` leaves its broadcast to run after the commit, in order, as
+    ``release_due_injects`` does when several injects fall due together. A hook before each
+    broadcast holds it until its slot and stamps when it left; a last one stamps when the
+    last broadcast was done. Returns the stamps, keyed by seq, and the time the writing took.
+    """
     caller = facilitator()
+    left: list[float] = []
+    done: list[float] = []
+
+    def pace(number: int) -> None:
+        if left:
+            time.sleep(max(0.0, left[0] + number / rate - time.time()))
+        left.append(time.time())
+
     seqs = []
-    time.sleep(max(0.0, start_at - time.time()))
-    for number in range(count):
-        wait = start_at + number / rate - time.time()
-        if wait > 0:
-            time.sleep(wait)
-        event = injects.send_adhoc(
-            caller=caller,
-            exercise_id=exercise_id,
-            title=f"Burst {number + 1}",
-            body=BODY,
-            kind="other",
-            severity="medium",
-            to="all",
-        )
-        seqs.append(event.seq)
-    return {"sent": count, "ended": time.time(), "first_seq": seqs[0], "last_seq": seqs[-1]}
+    began = time.time()
+    with transaction.atomic():
+        for number in range(count):
+            transaction.on_commit(lambda number=number: pace(number))
+            event = injects.send_adhoc(
+                caller=caller,
+                exercise_id=exercise_id,
+                title=f"Burst {number + 1}",
+                body=BODY,
+                kind="other",
+                severity="medium",
+                to="all",
+            )
+            seqs.append(event.seq)
+        written = time.time()
+        transaction.on_commit(lambda: done.append(time.time()))
+    return {
+        "sent": count,
+        "written_s": written - began,
+        "started": left[0],
+        "ended": done[0],
+        "broadcast_at": dict(zip(seqs, left, strict=True)),
+    }
 
 
 def close_connection() -> None:

@@ -1,7 +1,8 @@
 """Launch lines: uvicorn for either application, and Celery's worker and beat for Parley.
 
 The commands are the README's production ones; the options under test (workers,
-permessage-deflate, garbage-collector tuning) are the only differences between runs.
+permessage-deflate) are the only differences between runs. Both applications apply the
+garbage-collector policy of config/asgi.py (see gc_tuned.py).
 """
 
 import subprocess
@@ -15,7 +16,6 @@ from bench.fanout.processes import Processes, wait_for_log, wait_for_port
 class ServerOptions:
     workers: int
     deflate: bool  # uvicorn's --ws-per-message-deflate
-    gc_tuned: bool  # serve the application through bench.fanout.gc_tuned
 
 
 def uvicorn_argv(app: str, port: int, options: ServerOptions, *, factory: bool) -> list[str]:
@@ -27,8 +27,7 @@ def uvicorn_argv(app: str, port: int, options: ServerOptions, *, factory: bool) 
 
 def start_parley(procs: Processes, port: int, options: ServerOptions) -> int:
     """uvicorn, a Celery worker and Celery beat; the uvicorn pid once all three are up."""
-    app = "bench.fanout.gc_tuned:parley" if options.gc_tuned else "config.asgi:application"
-    server = procs.start("uvicorn", uvicorn_argv(app, port, options, factory=options.gc_tuned))
+    server = procs.start("uvicorn", uvicorn_argv("config.asgi:application", port, options, factory=False))
     celery = [sys.executable, "-m", "celery", "-A", "config"]
     worker = procs.start("celery-worker", [*celery, "worker", "--loglevel", "INFO"])
     beat_schedule = procs.logs / "beat-schedule"
@@ -40,8 +39,7 @@ def start_parley(procs: Processes, port: int, options: ServerOptions) -> int:
 
 
 def start_bare(procs: Processes, port: int, options: ServerOptions) -> int:
-    app = "bench.fanout.gc_tuned:bare" if options.gc_tuned else "bench.fanout.bare:make_application"
-    server = procs.start("uvicorn", uvicorn_argv(app, port, options, factory=True))
+    server = procs.start("uvicorn", uvicorn_argv("bench.fanout.gc_tuned:bare", port, options, factory=True))
     wait_for_server(procs, server, port, options)
     return server.pid
 

@@ -109,8 +109,9 @@ def achieved_rate(records: list[Sent]) -> dict[str, float]:
     """Posts written, and 201s answered, per second over the measured phase."""
     sent = sorted(r.sent for r in records if r.sent is not None)
     answered = sorted(r.answered for r in records if r.created and r.answered is not None)
-    span = (sent[-1] - sent[0]) if len(sent) > 1 else float("nan")
+    if len(sent) < 2 or not answered:
+        return {"sent_per_s": float("nan"), "created_per_s": float("nan")}
     return {
-        "sent_per_s": (len(sent) - 1) / span if len(sent) > 1 else float("nan"),
-        "created_per_s": len(answered) / (answered[-1] - sent[0]) if answered else float("nan"),
+        "sent_per_s": (len(sent) - 1) / (sent[-1] - sent[0]),
+        "created_per_s": len(answered) / (answered[-1] - sent[0]),
     }

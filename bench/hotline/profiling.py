@@ -1,8 +1,9 @@
 """py-spy on the server during the measured phase, and a text summary of where time went.
 
-Two modes: ``cpu`` samples threads only while they run; ``wall`` (py-spy's ``--idle``)
-samples waiting threads too, since for latency, time a request spends waiting (on
-PostgreSQL, on the event loop) counts as much as time on a CPU. Samples are kept per
+Two modes: ``cpu`` samples only the thread holding the GIL (py-spy's ``--gil``), that is
+where Python's CPU goes; ``wall`` (``--idle``) samples every thread, waiting ones too,
+since for latency the time a request spends waiting (for a database connection, on the
+exercise lock, on the event loop) counts as much as time on a CPU. Samples are kept per
 thread (``--threads``); the summary gives, per kind of thread, the share of samples in
 which each function is on the stack (inclusive) and at the top of it (self).
 """
@@ -21,10 +22,11 @@ OWN = re.compile(r"\((exercise|players|config|realtime|facilitator)/")
 def start(
     procs: Processes, pid: int, output: Path, *, seconds: float, subprocesses: bool, wall: bool
 ) -> subprocess.Popen:
-    """py-spy for ``seconds``; ``wall`` counts waiting threads too, else only ones on a CPU."""
+    """py-spy for ``seconds``; ``wall`` counts waiting threads too, else only the thread
+    holding the GIL (py-spy cannot tell that a thread in psycopg's wait is idle)."""
     argv = [str(PY_SPY), "record", "--pid", str(pid), "--format", "raw", "--output", str(output)]
-    argv += ["--duration", str(round(seconds)), "--rate", "100", "--threads", "--nolineno"]
-    argv += ["--idle"] if wall else []
+    argv += ["--duration", str(round(seconds)), "--rate", "100", "--threads", "--nolineno", "--nonblocking"]
+    argv += ["--idle"] if wall else ["--gil"]
     return procs.start("py-spy", [*argv, "--subprocesses"] if subprocesses else argv)
 
 

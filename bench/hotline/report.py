@@ -37,12 +37,15 @@ class Run:
     rate: float
     parley: dict
     bare: dict | None
+    variant: dict | None = None  # Parley with a proposed change patched in (bench/hotline/variants.py)
+    variant_name: str | None = None
 
     @property
     def ratio(self) -> float:
-        if not self.bare:
-            return math.nan
-        return self.parley["end_to_end"]["p99"] / self.bare["end_to_end"]["p99"]
+        return p99_ratio(self.parley, self.bare)
+
+    def column(self, name: str) -> dict | None:
+        return {"Parley": self.parley, "bare": self.bare}.get(name, self.variant)
 
     @property
     def lost(self) -> int:
@@ -66,6 +69,7 @@ class Summary:
     def as_dict(self) -> dict:
         runs = [
             {"workers": r.workers, "rate": r.rate, "parley": r.parley, "bare": r.bare, "ratio": r.ratio}
+            | ({"variant": r.variant_name, "variant_figures": r.variant} if r.variant_name else {})
             for r in self.runs
         ]
         return {
@@ -104,13 +108,34 @@ def delivery(side: dict) -> str:
     return f"{side['lost']} / {side['doubled']} of {side['expected']}"
 
 
+def p99_ratio(figures: dict | None, baseline: dict | None) -> float:
+    if not figures or not baseline:
+        return math.nan
+    return figures["end_to_end"]["p99"] / baseline["end_to_end"]["p99"]
+
+
+def column_names(runs: list[Run]) -> list[str]:
+    """Parley, then the variant and the bare relay when the runs measured them."""
+    variants = sorted({f"Parley+{run.variant_name}" for run in runs if run.variant_name})
+    return ["Parley", *variants, *(["bare"] if any(run.bare for run in runs) else [])]
+
+
+def ratio_cell(run: Run, name: str) -> str:
+    if name == "Parley":
+        return f"{run.ratio:.2f}"
+    if name.startswith("Parley+"):
+        return f"{p99_ratio(run.variant, run.bare):.2f} ({p99_ratio(run.variant, run.parley):.2f}x Parley)"
+    return ""
+
+
 def rows(runs: list[Run]) -> tuple[list[str], list[list[str]]]:
-    header = ["", *(f"{name} x{run.workers} {run.rate:g}/s" for run in runs for name in ("Parley", "bare"))]
+    names = column_names(runs)
+    header = ["", *(f"{name} x{run.workers} {run.rate:g}/s" for run in runs for name in names)]
 
     def row(label: str, pick) -> list[str]:  # type: ignore[no-untyped-def]
         cells = []
         for run in runs:
-            cells += [pick(run.parley), pick(run.bare) if run.bare else "-"]
+            cells += [pick(figures) if (figures := run.column(name)) else "-" for name in names]
         return [label, *cells]
 
     def e2e(q: str):  # type: ignore[no-untyped-def]
@@ -121,7 +146,7 @@ def rows(runs: list[Run]) -> tuple[list[str], list[list[str]]]:
         row("end-to-end p95 (ms)", e2e("p95")),
         row("end-to-end p99 (ms)", e2e("p99")),
         row("end-to-end max (ms)", e2e("max")),
-        ["p99 ratio, Parley / bare", *(cell for run in runs for cell in (f"{run.ratio:.2f}", ""))],
+        ["p99 ratio over bare", *(ratio_cell(run, name) for run in runs for name in names)],
         row("POST p50 / p99 (ms)", lambda f: f"{ms(f['post']['p50'])} / {ms(f['post']['p99'])}"),
         row(
             "rate sent / answered 201 (/s)",
@@ -166,6 +191,13 @@ def verdict(runs: list[Run]) -> list[str]:
             over = f"p99 {p99:.1f} ms is {p99 / TARGET_P99_MS:.1f}x the {TARGET_P99_MS:g} ms target"
             refused = run.parley["posted"] - run.parley["created"]
             lines.append(f"{name}: target NOT met ({over}; {lost} lost on the other side; {refused} posts refused)")
+        if run.variant:
+            change = p99_ratio(run.variant, run.parley)
+            answered = f"{run.variant['rate']['created_per_s']:.1f} vs {run.parley['rate']['created_per_s']:.1f}"
+            lines.append(
+                f"  with {run.variant_name}: p99 {run.variant['end_to_end']['p99']:.1f} ms ({change:.2f}x Parley's), "
+                f"201s answered {answered} a second"
+            )
     return lines
 
 

@@ -12,10 +12,12 @@ do not touch):
    running exercise, enough players a team that none nears the per-player rate limit
    (PLAYER_COMMAND_RATE stays at its production value), and every line's call open.
 2. One socket per team (a player's token) and one facilitator socket, opened before the
-   load. Then POSTs to /api/v1/hotlines/{id}/messages, open loop at ``--rate`` a second
-   over the lines in turn, alternating direction, each from the next player of the
-   sending team, with a unique text and a client_id (as the browser sends). A warm-up
-   (``--warmup`` s) is checked but not timed.
+   load. One message per line primes the server, one at a time. Then POSTs to
+   /api/v1/hotlines/{id}/messages, open loop at ``--rate`` a second over the lines in
+   turn, alternating direction, each from the next player of the sending team, with a
+   unique text and a client_id (as the browser sends), on keep-alive connections (at
+   most 512 requests outstanding: past that, posts leave late, and the lateness is
+   reported). A warm-up (``--warmup`` s) is checked but not timed.
 3. End-to-end latency: the message's first receipt on the other team's socket minus the
    time its POST was written. Each message answered 201 must arrive exactly once on the
    other team's socket, on the sender's own and on the facilitator's; the database must
@@ -25,8 +27,13 @@ do not touch):
    bench/hotline/bare.py, an async Channels HTTP handler that only group_sends the
    message to the same three groups. Parley's p99 is given as a multiple of the bare p99.
 
-Results are printed and written into bench/hotline/RESULTS.md (``--no-write`` to skip);
-``--json PATH`` saves them whole; ``--profile`` runs py-spy on Parley's server.
+Also measured: the server's CPU per message, how busy the machine was, and what
+PostgreSQL's backends were doing (bench/hotline/pgwatch.py). ``--variant NAME`` adds, in
+the same run, Parley with a proposed change patched in (bench/hotline/variants.py);
+``--profile cpu|wall`` runs py-spy on Parley's server (bench/hotline/profiling.py).
+
+Results are printed and written into bench/hotline/RESULTS.md (``--no-write`` to skip;
+runs with a variant, a profiler or ``--env`` never write it); ``--json PATH`` saves them.
 """
 
 import argparse
@@ -93,35 +100,59 @@ def main() -> None:
     env.update(dict(item.split("=", 1) for item in args.env))
     environment.setup_django(env)
     lines = workload.lines_of(args.lines)
-    teams = workload.teams_of(lines)
     players = args.players or workload.players_per_team(rate=max(args.rate), lines=len(lines), **rate_limit(env))
-    setting = (
+    setting = describe(args, env, lines, players)
+    print(setting, flush=True)
+    runs = run_all(args, env, workdir, lines, players)
+    load["load average at the end"] = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    load[f"{OTHER_BENCH} running at the end"] = "yes" if running(OTHER_BENCH) else "no"
+    command = ("python bench/hotline/run.py " + " ".join(sys.argv[1:])).strip()
+    summary = report.Summary(command=command, setting=setting, machine=report.machine(args.redis_url, load), runs=runs)
+    print(report.console(summary), flush=True)
+    save(args, summary)
+
+
+def describe(args: argparse.Namespace, env: dict[str, str], lines: list[workload.Line], players: int) -> str:
+    """The setting in one paragraph, for the console and RESULTS.md."""
+    teams = workload.teams_of(lines)
+    return (
         f"{len(lines)} open hotlines among {teams} teams, {players} players a team; {args.seconds:g} s measured "
         f"after a {args.warmup:g} s warm-up; PLAYER_COMMAND_RATE {env.get('PLAYER_COMMAND_RATE', '30/10s')}; "
         f"uvicorn defaults (uvloop, httptools, permessage-deflate on); {teams} team sockets + 1 facilitator socket"
         + (f"; extra environment {' '.join(args.env)}" if args.env else "")
-        + (f"; Parley served as variant {args.variant} (bench/hotline/variants.py)" if args.variant else "")
+        + (f"; Parley also served with {args.variant} patched in (bench/hotline/variants.py)" if args.variant else "")
     )
-    print(setting, flush=True)
+
+
+def run_all(
+    args: argparse.Namespace, env: dict[str, str], workdir: Path, lines: list[workload.Line], players: int
+) -> list[report.Run]:
+    """For each rate and number of workers: Parley, Parley with the variant, the bare relay."""
+    teams = workload.teams_of(lines)
     runs = []
     for rate in args.rate:
         posts = workload.plan(lines=lines, rate=rate, seconds=args.seconds, warmup=args.warmup, players=players)
         for workers in args.workers:
             logs = workdir / f"rate-{rate:g}-workers-{workers}"
             logs.mkdir()
-            parley = run_parley(args, env, logs, workers, lines, posts, players)
+            parley = run_parley(args, env, logs, workers, lines, posts, players, variant=None)
+            changed = (
+                run_parley(args, env, logs, workers, lines, posts, players, variant=args.variant)
+                if args.variant
+                else None
+            )
             bare_figures = None if args.skip_bare else run_bare(args, env, logs, workers, teams, posts)
-            runs.append(report.Run(workers=workers, rate=rate, parley=parley, bare=bare_figures))
-    load["load average at the end"] = " ".join(f"{value:.2f}" for value in os.getloadavg())
-    load[f"{OTHER_BENCH} running at the end"] = "yes" if running(OTHER_BENCH) else "no"
-    command = ("python bench/hotline/run.py " + " ".join(sys.argv[1:])).strip()
-    summary = report.Summary(command=command, setting=setting, machine=report.machine(args.redis_url, load), runs=runs)
-    print(report.console(summary), flush=True)
+            runs.append(report.Run(workers, rate, parley, bare_figures, changed, args.variant))
+    return runs
+
+
+def save(args: argparse.Namespace, summary: report.Summary) -> None:
+    """The JSON when asked for; RESULTS.md's block for plain production runs only."""
     if args.json:
         args.json.write_text(json.dumps(summary.as_dict(), indent=2))
     if args.no_write:
         return
-    if args.variant or args.env or args.profile:  # RESULTS.md holds the production configuration only
+    if args.variant or args.env or args.profile:
         print("not writing RESULTS.md: a variant, extra environment or profiler was used", flush=True)
         return
     report.write_results(RESULTS, summary)
@@ -175,14 +206,18 @@ def run_parley(
     lines: list[workload.Line],
     posts: list[workload.Post],
     players: int,
+    *,
+    variant: str | None,
 ) -> dict:
+    """Parley's figures, served as is or (``variant``) with a proposed change patched in."""
     from bench.hotline import parley_side  # needs Django set up
 
     release_connections()
     environment.reset_database(args.database_url)
     environment.flush_redis(args.redis_url)
     environment.migrate(env, logs / "migrate.log")
-    print(f"[parley x{workers}] setting up {len(lines)} open hotlines", flush=True)
+    name = f"parley+{variant}" if variant else "parley"
+    print(f"[{name} x{workers}] setting up {len(lines)} open hotlines", flush=True)
     setup = parley_side.build(lines=lines, teams=workload.teams_of(lines), players=players)
     release_connections()
     port = processes.free_port()
@@ -191,7 +226,7 @@ def run_parley(
         Client(group=workload.team_key(team), url=url.format(tokens[0])) for team, tokens in enumerate(setup.tokens)
     ]
     clients.append(Client(group=analysis.STAFF, url=url.format(setup.facilitator_token)))
-    tag = f"parley-x{workers}"
+    tag = f"{name}-x{workers}"
 
     def request_for(post: workload.Post) -> Request:
         return Request(
@@ -200,14 +235,14 @@ def run_parley(
             headers={"Authorization": f"Bearer {setup.tokens[post.sender][post.player]}"},
         )
 
-    with processes.Processes(logs / "parley", cwd=ROOT, env=env) as procs:
+    with processes.Processes(logs / name, cwd=ROOT, env=env) as procs:
         procs.logs.mkdir()
-        if args.variant:
-            app, factory = f"bench.hotline.variants:{variants.VARIANTS[args.variant].__name__}", True
+        if variant:
+            app, factory = f"bench.hotline.variants:{variants.VARIANTS[variant].__name__}", True
         else:
             app, factory = "config.asgi:application", False
         pid = services.start_uvicorn(procs, app, port, workers, factory=factory)
-        profile = logs / f"py-spy-{args.profile}.raw" if args.profile else None
+        profile = logs / f"py-spy-{name}-{args.profile}.raw" if args.profile else None
         figures = run_client(
             measure(
                 args, procs, pid, port, clients, posts, request_for, profile=profile, database_url=args.database_url
@@ -222,7 +257,7 @@ def run_parley(
         summary = profiling.summarise(profile)
         profile.with_suffix(".txt").write_text(summary)
         print(f"  profile summary in {profile.with_suffix('.txt')}", flush=True)
-    print_brief("parley", workers, figures)
+    print_brief(name, workers, figures)
     return figures
 
 
@@ -285,11 +320,7 @@ async def measure(
 
     With ``database_url``, PostgreSQL's backends are watched during the measured phase.
     """
-    fleet = Fleet(clients, compression=True)
-    await fleet.open(concurrency=64)
-    if failed := [client.error for client in clients if client.error]:
-        raise RuntimeError(f"{len(failed)} sockets failed to open: {failed[0]}")
-    await asyncio.sleep(1.0)  # every consumer subscribed and done with its (empty) replay
+    fleet = await open_sockets(clients)
     before = {id(client): len(client.frames) for client in clients}  # hellos, replays: not ours
     pool = Pool("127.0.0.1", port)
     records = await prime(pool, [p for p in posts if p.phase == workload.PRIME], request_for)
@@ -318,6 +349,16 @@ async def measure(
         "postgres": await watcher,
         "sockets_closed": closed,
     }
+
+
+async def open_sockets(clients: list[Client]) -> Fleet:
+    """Every socket open, its consumer subscribed and done with its (empty) replay."""
+    fleet = Fleet(clients, compression=True)
+    await fleet.open(concurrency=64)
+    if failed := [client.error for client in clients if client.error]:
+        raise RuntimeError(f"{len(failed)} sockets failed to open: {failed[0]}")
+    await asyncio.sleep(1.0)
+    return fleet
 
 
 async def sample_from(
