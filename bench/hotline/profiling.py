@@ -10,12 +10,14 @@ which each function is on the stack (inclusive) and at the top of it (self).
 
 import re
 import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from bench.fanout.processes import Processes
 
-PY_SPY = Path("/tmp/v/bin/py-spy")
+# py-spy is installed beside the Python that runs the benchmark (pip install py-spy).
+PY_SPY = Path(sys.executable).with_name("py-spy")
 OWN = re.compile(r"\((exercise|players|config|realtime|facilitator)/")
 
 

@@ -31,6 +31,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -359,9 +360,9 @@ def profile(client: Client, path: str, name: str) -> None:
         if response.streaming:
             b"".join(response.streaming_content)
         profiler.stop()
-        out = Path(f"/tmp/bench-review-{name}-{state}.txt")
+        out = Path(tempfile.gettempdir()) / f"bench-review-{name}-{state}.txt"
         out.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
-        Path(f"/tmp/bench-review-{name}-{state}.html").write_text(profiler.output_html())
+        out.with_suffix(".html").write_text(profiler.output_html())
         print(f"profile of {path} ({state}) in {out} (and .html)")
 
 
