@@ -3,22 +3,23 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Django must be set up before anything imports models, consumers included.
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from config.http_handler import OneThreadASGIHandler  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 # No blanket Origin check here: a token-authenticated socket needs no Origin (API.md);
 # the consumer checks Origin whenever a session cookie is what vouches for the caller.
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": OneThreadASGIHandler(),
         "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }
 )

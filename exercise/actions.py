@@ -1,7 +1,5 @@
 """Unilateral actions: the observable moves of a state, on the escalation ladder."""
 
-from django.db import transaction
-
 from exercise import clock, events
 from exercise.commands import MESSAGE_LIMIT, Done, acting_team, idempotent, live_exercise
 from exercise.errors import Invalid, TooLarge
@@ -23,35 +21,34 @@ def take(*, caller: Caller, exercise_id: int, kind: object, text: object = "", c
         raise TooLarge(f"The text is over {MESSAGE_LIMIT:,} characters.", [{"path": "text", "message": "too long"}])
 
     def run() -> Done:
-        with transaction.atomic():
-            exercise = live_exercise(exercise_id)
-            team = acting_team(caller, exercise)
-            steps = STEPS | exercise.scenario.scoring.get("escalation", {})
-            team.escalation = min(max(team.escalation + int(steps[kind]), 0), len(LADDER) - 1)
-            team.save(update_fields=["escalation"])
-            action = Action.objects.create(
-                exercise=exercise,
-                team=team,
-                player=caller.player,
-                kind=kind,
-                text=text,
-                escalation=team.escalation,
-                taken_at=clock.now(),
-            )
-            event = events.append(
-                exercise=exercise,
-                kind="action.taken",
-                actor=caller,
-                data={
-                    "action": action.pk,
-                    "team": team.key,
-                    "kind": kind,
-                    "text": text,
-                    "escalation": team.escalation,
-                    "rung": LADDER[team.escalation],
-                },
-                audience=Event.Audience.EVERYONE,
-            )
-            return Done(action, event.seq)
+        exercise = live_exercise(exercise_id)
+        team = acting_team(caller, exercise)
+        steps = STEPS | exercise.scenario.scoring.get("escalation", {})
+        team.escalation = min(max(team.escalation + int(steps[kind]), 0), len(LADDER) - 1)
+        team.save(update_fields=["escalation"])
+        action = Action.objects.create(
+            exercise=exercise,
+            team=team,
+            player=caller.player,
+            kind=kind,
+            text=text,
+            escalation=team.escalation,
+            taken_at=clock.now(),
+        )
+        event = events.append(
+            exercise=exercise,
+            kind="action.taken",
+            actor=caller,
+            data={
+                "action": action.pk,
+                "team": team.key,
+                "kind": kind,
+                "text": text,
+                "escalation": team.escalation,
+                "rung": LADDER[team.escalation],
+            },
+            audience=Event.Audience.EVERYONE,
+        )
+        return Done(action, event.seq)
 
     return idempotent(caller=caller, exercise_id=exercise_id, client_id=client_id, kind="action", model=Action, run=run)

@@ -90,9 +90,12 @@ def checked_text(text: object, *, limit: int, path: str = "text", what: str = "T
 def idempotent(
     *, caller: Caller, exercise_id: int, client_id: str | None, kind: str, model: type[M], run: Callable[[], Done]
 ) -> Done:
-    """Run a creating command once per client_id: a repeat returns the first result."""
+    """Run a creating command in one transaction, once per client_id: a repeat returns the
+    first result. ``run`` does the command's work; the transaction is this function's, so
+    that the receipt commits with the work, without a savepoint between them."""
     if client_id is None:
-        return run()
+        with transaction.atomic():
+            return run()
     if not isinstance(client_id, str) or not client_id or len(client_id) > CLIENT_ID_LIMIT:
         raise Invalid(
             "client_id must be 1 to 100 characters.", [{"path": "client_id", "message": "1 to 100 characters"}]

@@ -27,18 +27,15 @@ def convene(*, caller: Caller, exercise_id: int, title: object, invite: object, 
     title = checked_text(title, limit=TITLE_LIMIT, path="title", what="The title")
 
     def run() -> Done:
-        with transaction.atomic():
-            exercise = live_exercise(exercise_id)
-            convener = None if caller.role == Role.FACILITATOR else acting_team(caller, exercise)
-            invitees = [t for t in teams_by_keys(exercise, invite, "invite") if t != convener]
-            participants = ([convener] if convener else []) + invitees
-            if len(participants) < 2:
-                raise Invalid("A dialogue needs at least two teams.", [{"path": "invite", "message": "invite others"}])
-            dialogue = Dialogue.objects.create(
-                exercise=exercise, title=title, convener=convener, convened_at=clock.now()
-            )
-            dialogue.participants.set(participants)
-            return Done(dialogue, _log(exercise, dialogue, "dialogue.convened", caller, participants).seq)
+        exercise = live_exercise(exercise_id)
+        convener = None if caller.role == Role.FACILITATOR else acting_team(caller, exercise)
+        invitees = [t for t in teams_by_keys(exercise, invite, "invite") if t != convener]
+        participants = ([convener] if convener else []) + invitees
+        if len(participants) < 2:
+            raise Invalid("A dialogue needs at least two teams.", [{"path": "invite", "message": "invite others"}])
+        dialogue = Dialogue.objects.create(exercise=exercise, title=title, convener=convener, convened_at=clock.now())
+        dialogue.participants.set(participants)
+        return Done(dialogue, _log(exercise, dialogue, "dialogue.convened", caller, participants).seq)
 
     return idempotent(
         caller=caller, exercise_id=exercise_id, client_id=client_id, kind="dialogue", model=Dialogue, run=run
@@ -49,13 +46,12 @@ def send_message(*, caller: Caller, dialogue_id: int, text: object, client_id: s
     text = checked_text(text, limit=MESSAGE_LIMIT, what="A message")
 
     def run() -> Done:
-        with transaction.atomic():
-            dialogue, exercise, team, participants = _dialogue_for(caller, dialogue_id)
-            message = Message.objects.create(
-                exercise=exercise, dialogue=dialogue, team=team, author=caller.name, text=text, sent_at=clock.now()
-            )
-            extra = {"text": text, "message": message.pk, "from": team.key if team else None}
-            return Done(message, _log(exercise, dialogue, "dialogue.message", caller, participants, **extra).seq)
+        dialogue, exercise, team, participants = _dialogue_for(caller, dialogue_id)
+        message = Message.objects.create(
+            exercise=exercise, dialogue=dialogue, team=team, author=caller.name, text=text, sent_at=clock.now()
+        )
+        extra = {"text": text, "message": message.pk, "from": team.key if team else None}
+        return Done(message, _log(exercise, dialogue, "dialogue.message", caller, participants, **extra).seq)
 
     return idempotent(
         caller=caller,
@@ -71,13 +67,12 @@ def propose(*, caller: Caller, dialogue_id: int, text: object, client_id: str | 
     text = checked_text(text, limit=MESSAGE_LIMIT, what="A statement")
 
     def run() -> Done:
-        with transaction.atomic():
-            dialogue, exercise, team, participants = _dialogue_for(caller, dialogue_id, team_only=True)
-            statement = Statement.objects.create(dialogue=dialogue, text=text, proposer=team, proposed_at=clock.now())
-            statement.endorsed_by.add(team)
-            event = _log_statement(exercise, statement, "statement.proposed", caller, participants)
-            _adopt_if_complete(exercise, statement, participants, caller)
-            return Done(statement, event.seq)
+        dialogue, exercise, team, participants = _dialogue_for(caller, dialogue_id, team_only=True)
+        statement = Statement.objects.create(dialogue=dialogue, text=text, proposer=team, proposed_at=clock.now())
+        statement.endorsed_by.add(team)
+        event = _log_statement(exercise, statement, "statement.proposed", caller, participants)
+        _adopt_if_complete(exercise, statement, participants, caller)
+        return Done(statement, event.seq)
 
     return idempotent(
         caller=caller,

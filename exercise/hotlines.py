@@ -33,19 +33,18 @@ ACTIVE = (Hotline.Status.REQUESTED, Hotline.Status.OPEN)
 
 def request_call(*, caller: Caller, exercise_id: int, to: object, client_id: str | None = None) -> Done:
     def run() -> Done:
-        with transaction.atomic():
-            exercise = live_exercise(exercise_id)
-            team = acting_team(caller, exercise)
-            callee = team_by_key(exercise, to, "to")
-            if callee == team:
-                raise Invalid("A team cannot call itself.", [{"path": "to", "message": "another team's key"}])
-            _refuse_if_cut(exercise, team, callee)
-            if _between(exercise, team, callee).filter(status__in=ACTIVE).exists():
-                raise InvalidState(f"A call between {team.key} and {callee.key} is already requested or open.")
-            hotline = Hotline.objects.create(
-                exercise=exercise, caller=team, callee=callee, requested_by=caller.player, requested_at=clock.now()
-            )
-            return Done(hotline, _log(exercise, hotline, "hotline.requested", caller).seq)
+        exercise = live_exercise(exercise_id)
+        team = acting_team(caller, exercise)
+        callee = team_by_key(exercise, to, "to")
+        if callee == team:
+            raise Invalid("A team cannot call itself.", [{"path": "to", "message": "another team's key"}])
+        _refuse_if_cut(exercise, team, callee)
+        if _between(exercise, team, callee).filter(status__in=ACTIVE).exists():
+            raise InvalidState(f"A call between {team.key} and {callee.key} is already requested or open.")
+        hotline = Hotline.objects.create(
+            exercise=exercise, caller=team, callee=callee, requested_by=caller.player, requested_at=clock.now()
+        )
+        return Done(hotline, _log(exercise, hotline, "hotline.requested", caller).seq)
 
     return idempotent(
         caller=caller, exercise_id=exercise_id, client_id=client_id, kind="hotline", model=Hotline, run=run
@@ -83,20 +82,19 @@ def send_message(*, caller: Caller, hotline_id: int, text: object, client_id: st
     text = checked_text(text, limit=MESSAGE_LIMIT, what="A message")
 
     def run() -> Done:
-        with transaction.atomic():
-            hotline, team = _open_line(caller, hotline_id)
-            message = Message.objects.create(
-                exercise_id=hotline.exercise_id,
-                hotline=hotline,
-                team=team,
-                author=caller.name,
-                text=text,
-                sent_at=clock.now(),
-            )
-            event = _log(
-                hotline.exercise, hotline, "hotline.message", caller, while_running=True, text=text, message=message.pk
-            )
-            return Done(message, event.seq)
+        hotline, team = _open_line(caller, hotline_id)
+        message = Message.objects.create(
+            exercise_id=hotline.exercise_id,
+            hotline=hotline,
+            team=team,
+            author=caller.name,
+            text=text,
+            sent_at=clock.now(),
+        )
+        event = _log(
+            hotline.exercise, hotline, "hotline.message", caller, while_running=True, text=text, message=message.pk
+        )
+        return Done(message, event.seq)
 
     # A player's own exercise: the hotline must be in it, or the command is refused.
     exercise_id = caller.player.team.exercise_id if caller.player else 0

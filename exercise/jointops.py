@@ -31,17 +31,16 @@ def propose(
     objective = checked_text(objective, limit=MESSAGE_LIMIT, path="objective", what="The objective")
 
     def run() -> Done:
-        with transaction.atomic():
-            exercise = live_exercise(exercise_id)
-            team = acting_team(caller, exercise)
-            chosen = teams_by_keys(exercise, partners, "partners")
-            if team in chosen:
-                raise Invalid("Partners are other teams.", [{"path": "partners", "message": "leave out your own team"}])
-            operation = JointOperation.objects.create(
-                exercise=exercise, kind=kind, proposer=team, objective=objective, proposed_at=clock.now()
-            )
-            OperationPartner.objects.bulk_create(OperationPartner(operation=operation, team=t) for t in chosen)
-            return Done(operation, _log(exercise, operation, "jointop.proposed", caller).seq)
+        exercise = live_exercise(exercise_id)
+        team = acting_team(caller, exercise)
+        chosen = teams_by_keys(exercise, partners, "partners")
+        if team in chosen:
+            raise Invalid("Partners are other teams.", [{"path": "partners", "message": "leave out your own team"}])
+        operation = JointOperation.objects.create(
+            exercise=exercise, kind=kind, proposer=team, objective=objective, proposed_at=clock.now()
+        )
+        OperationPartner.objects.bulk_create(OperationPartner(operation=operation, team=t) for t in chosen)
+        return Done(operation, _log(exercise, operation, "jointop.proposed", caller).seq)
 
     return idempotent(
         caller=caller, exercise_id=exercise_id, client_id=client_id, kind="jointop", model=JointOperation, run=run

@@ -1,7 +1,5 @@
 """Situation reports: a team's written answer to an inject, for the team and staff."""
 
-from django.db import transaction
-
 from exercise import clock, events
 from exercise.commands import REPORT_LIMIT, Done, acting_team, checked_text, idempotent, live_exercise
 from exercise.errors import Invalid
@@ -13,31 +11,30 @@ def submit(*, caller: Caller, exercise_id: int, inject: object, text: object, cl
     text = checked_text(text, limit=REPORT_LIMIT, what="A report")
 
     def run() -> Done:
-        with transaction.atomic():
-            exercise = live_exercise(exercise_id)
-            team = acting_team(caller, exercise)
-            if not _received(exercise, team, inject):
-                raise Invalid(
-                    f"Your team has received no inject '{inject}'.",
-                    [{"path": "inject", "message": "the key of an inject your team received"}],
-                )
-            report = Report.objects.create(
-                exercise=exercise,
-                team=team,
-                player=caller.player,
-                inject_key=inject,
-                text=text,
-                submitted_at=clock.now(),
+        exercise = live_exercise(exercise_id)
+        team = acting_team(caller, exercise)
+        if not _received(exercise, team, inject):
+            raise Invalid(
+                f"Your team has received no inject '{inject}'.",
+                [{"path": "inject", "message": "the key of an inject your team received"}],
             )
-            event = events.append(
-                exercise=exercise,
-                kind="report.submitted",
-                actor=caller,
-                data={"report": report.pk, "inject": inject, "team": team.key, "text": text},
-                audience=Event.Audience.TEAMS,
-                recipients=[team],
-            )
-            return Done(report, event.seq)
+        report = Report.objects.create(
+            exercise=exercise,
+            team=team,
+            player=caller.player,
+            inject_key=inject,
+            text=text,
+            submitted_at=clock.now(),
+        )
+        event = events.append(
+            exercise=exercise,
+            kind="report.submitted",
+            actor=caller,
+            data={"report": report.pk, "inject": inject, "team": team.key, "text": text},
+            audience=Event.Audience.TEAMS,
+            recipients=[team],
+        )
+        return Done(report, event.seq)
 
     return idempotent(caller=caller, exercise_id=exercise_id, client_id=client_id, kind="report", model=Report, run=run)
 

@@ -1,7 +1,7 @@
 """The exercise socket. Thin: it authenticates, subscribes, replays and forwards.
 
 Live events arrive as already serialised envelopes, one per audience. The only database
-work after the replay is healing a gap: when an event's ``prev`` is not the last seq
+work after the replay is healing a gap: when an event's ``prev`` is past the last seq
 sent (the channel layer dropped something, or broadcasts crossed), the missing events are
 read from the log first, so a client sees every visible event once, in order.
 """
@@ -79,7 +79,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
     async def event_message(self, message: dict) -> None:
         if message["seq"] <= self.last_sent:
             return
-        if message["prev"] != self.last_sent:
+        # prev below what was sent is no gap: a socket that resumed after a seq the team
+        # never saw starts past the team's own previous event.
+        if message["prev"] > self.last_sent:
             await self._send_from_log(before=message["seq"])
             if message["seq"] <= self.last_sent:
                 return

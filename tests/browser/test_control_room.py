@@ -40,7 +40,14 @@ def test_the_console_drives_an_exercise_and_the_scoreboard_follows(live_server, 
     console.goto(f"/facilitator/exercises/{exercise_id}/")
     expect_live(console)
 
-    console.keyboard.press("p")  # the start shortcut
+    console.keyboard.press("p")  # pause or resume only: a stray key never starts a draft
+    console.wait_for_timeout(300)
+    expect(console.locator("[data-clock-status]")).to_have_text("draft")
+    console.get_by_role("button", name="Start").click()
+    expect(console.locator("[data-clock-status]")).to_have_text("running", timeout=TIMEOUT_MS)
+    console.keyboard.press("p")
+    expect(console.locator("[data-clock-status]")).to_have_text("paused", timeout=TIMEOUT_MS)
+    console.keyboard.press("p")
     expect(console.locator("[data-clock-status]")).to_have_text("running", timeout=TIMEOUT_MS)
     console.locator("tr[data-inject=I1]").get_by_role("button", name="Release now").click()
     expect(console.locator("tr[data-inject=I1] [data-inject-status]")).to_have_text("released", timeout=TIMEOUT_MS)

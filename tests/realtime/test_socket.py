@@ -10,6 +10,7 @@ from django.test import Client
 from exercise import events, exercises, injects
 from exercise.envelopes import visible_after
 from exercise.models import Event
+from realtime.consumers import ExerciseConsumer
 from tests import builders
 from tests.realtime.sockets import open_socket, receive_close, receive_until
 
@@ -140,6 +141,28 @@ async def test_resume_after_a_seq_sends_only_what_came_later(room):
     [frame] = await receive_until(socket, second.seq)
     assert (frame["seq"], frame["prev"]) == (second.seq, first.seq)
     assert started.seq < first.seq
+    await socket.disconnect()
+
+
+async def test_resuming_past_the_teams_own_last_event_reads_the_log_once(room, monkeypatch):
+    """A socket resumed after a seq its team never saw gets the next event live, with no
+    gap-healing read: the event's prev is the team's last event, which is behind it."""
+    await database_sync_to_async(start)(room)
+    others = await database_sync_to_async(adhoc)(room, ["BOR"], "Only for BOR")
+    reads = []
+    read_log = ExerciseConsumer._read_log
+
+    def counted(self, before):  # type: ignore[no-untyped-def]
+        reads.append(before)
+        return read_log(self, before)
+
+    monkeypatch.setattr(ExerciseConsumer, "_read_log", counted)
+    socket = await open_socket(room["exercise"].pk, token=room["ARC"].token, after=others.seq)
+    assert await socket.receive_nothing(timeout=0.2)
+    live = await database_sync_to_async(adhoc)(room, ["ARC"], "For ARC")
+    [frame] = await receive_until(socket, live.seq)
+    assert frame["prev"] < others.seq
+    assert reads == [None]  # the replay at connect, nothing since
     await socket.disconnect()
 
 

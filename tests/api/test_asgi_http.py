@@ -1,0 +1,79 @@
+"""HTTP through the ASGI application the servers run (config.asgi, its one-thread handler),
+not Django's test handler: commands, refusals and errors as the contract says."""
+
+import json
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+from channels.db import database_sync_to_async
+
+from config.asgi import application
+from exercise import exercises
+from exercise.models import Event
+from tests import builders
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+async def call(method: str, path: str, *, token: str = "", body: object = None) -> tuple[int, dict, dict]:
+    """One request through the ASGI app: status, headers and JSON body."""
+    content = b"" if body is None else json.dumps(body).encode()
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    if token:
+        headers.append((b"authorization", f"Bearer {token}".encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [*headers, (b"content-length", str(len(content)).encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    app = ApplicationCommunicator(application, scope)
+    await app.send_input({"type": "http.request", "body": content, "more_body": False})
+    start = await app.receive_output(timeout=10)
+    chunks = [await app.receive_output(timeout=10)]
+    while chunks[-1].get("more_body"):
+        chunks.append(await app.receive_output(timeout=10))
+    await app.wait(timeout=10)
+    text = b"".join(chunk.get("body", b"") for chunk in chunks)
+    headers_out = {name.decode().lower(): value.decode() for name, value in start["headers"]}
+    return start["status"], headers_out, json.loads(text) if text else {}
+
+
+@pytest.fixture
+def running(facilitator, exercise):
+    exercises.change_status(caller=facilitator.caller, exercise_id=exercise.pk, transition="start")
+    return {"exercise": exercise, "player": builders.player(exercise.teams.get(key="ARC"), "Col. Amsel")}
+
+
+async def test_a_team_command_is_taken_and_logged(running):
+    exercise, player = running["exercise"], running["player"]
+    status, _headers, body = await call(
+        "POST", f"/api/v1/exercises/{exercise.pk}/actions", token=player.token, body={"kind": "raise_alert"}
+    )
+    assert status == 201, body
+    event = await database_sync_to_async(Event.objects.get)(exercise=exercise, seq=body["seq"])
+    assert event.kind == "action.taken"
+
+
+async def test_errors_outside_the_handlers_keep_the_contracts_shape(running):
+    status, headers, body = await call("GET", "/api/v1/no-such-thing", token=running["player"].token)
+    assert status == 404
+    assert headers["content-type"].startswith("application/json")
+    assert body["error"]["code"] == "not_found"
+
+
+async def test_a_refused_command_changes_nothing(running):
+    exercise = running["exercise"]
+    before = await database_sync_to_async(lambda: exercise.events.count())()
+    status, _headers, body = await call(
+        "POST", f"/api/v1/exercises/{exercise.pk}/actions", token=running["player"].token, body={"kind": "launch"}
+    )
+    assert status == 400 and body["error"]["message"]
+    assert await database_sync_to_async(lambda: exercise.events.count())() == before
