@@ -3,23 +3,22 @@
 import gc
 import os
 
-import django
+from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Django must be set up before anything imports models, consumers included.
-django.setup(set_prefix=False)
+django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from config.http_handler import OneThreadASGIHandler  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 # No blanket Origin check here: a token-authenticated socket needs no Origin (API.md);
 # the consumer checks Origin whenever a session cookie is what vouches for the caller.
 application = ProtocolTypeRouter(
     {
-        "http": OneThreadASGIHandler(),
+        "http": django_asgi_app,
         "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }
 )

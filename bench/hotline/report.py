@@ -37,15 +37,13 @@ class Run:
     rate: float
     parley: dict
     bare: dict | None
-    variant: dict | None = None  # Parley with a proposed change patched in (bench/hotline/variants.py)
-    variant_name: str | None = None
 
     @property
     def ratio(self) -> float:
         return p99_ratio(self.parley, self.bare)
 
     def column(self, name: str) -> dict | None:
-        return {"Parley": self.parley, "bare": self.bare}.get(name, self.variant)
+        return {"Parley": self.parley, "bare": self.bare}[name]
 
     @property
     def lost(self) -> int:
@@ -69,7 +67,6 @@ class Summary:
     def as_dict(self) -> dict:
         runs = [
             {"workers": r.workers, "rate": r.rate, "parley": r.parley, "bare": r.bare, "ratio": r.ratio}
-            | ({"variant": r.variant_name, "variant_figures": r.variant} if r.variant_name else {})
             for r in self.runs
         ]
         return {
@@ -115,16 +112,13 @@ def p99_ratio(figures: dict | None, baseline: dict | None) -> float:
 
 
 def column_names(runs: list[Run]) -> list[str]:
-    """Parley, then the variant and the bare relay when the runs measured them."""
-    variants = sorted({f"Parley+{run.variant_name}" for run in runs if run.variant_name})
-    return ["Parley", *variants, *(["bare"] if any(run.bare for run in runs) else [])]
+    """Parley, then the bare relay when the runs measured it."""
+    return ["Parley", *(["bare"] if any(run.bare for run in runs) else [])]
 
 
 def ratio_cell(run: Run, name: str) -> str:
     if name == "Parley":
         return f"{run.ratio:.2f}"
-    if name.startswith("Parley+"):
-        return f"{p99_ratio(run.variant, run.bare):.2f} ({p99_ratio(run.variant, run.parley):.2f}x Parley)"
     return ""
 
 
@@ -191,13 +185,6 @@ def verdict(runs: list[Run]) -> list[str]:
             over = f"p99 {p99:.1f} ms is {p99 / TARGET_P99_MS:.1f}x the {TARGET_P99_MS:g} ms target"
             refused = run.parley["posted"] - run.parley["created"]
             lines.append(f"{name}: target NOT met ({over}; {lost} lost on the other side; {refused} posts refused)")
-        if run.variant:
-            change = p99_ratio(run.variant, run.parley)
-            answered = f"{run.variant['rate']['created_per_s']:.1f} vs {run.parley['rate']['created_per_s']:.1f}"
-            lines.append(
-                f"  with {run.variant_name}: p99 {run.variant['end_to_end']['p99']:.1f} ms ({change:.2f}x Parley's), "
-                f"201s answered {answered} a second"
-            )
     return lines
 
 

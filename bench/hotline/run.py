@@ -28,12 +28,11 @@ do not touch):
    message to the same three groups. Parley's p99 is given as a multiple of the bare p99.
 
 Also measured: the server's CPU per message, how busy the machine was, and what
-PostgreSQL's backends were doing (bench/hotline/pgwatch.py). ``--variant NAME`` adds, in
-the same run, Parley with a proposed change patched in (bench/hotline/variants.py);
-``--profile cpu|wall`` runs py-spy on Parley's server (bench/hotline/profiling.py).
+PostgreSQL's backends were doing (bench/hotline/pgwatch.py). ``--profile cpu|wall`` runs
+py-spy on Parley's server (bench/hotline/profiling.py).
 
 Results are printed and written into bench/hotline/RESULTS.md (``--no-write`` to skip;
-runs with a variant, a profiler or ``--env`` never write it); ``--json PATH`` saves them.
+runs with a profiler or ``--env`` never write it); ``--json PATH`` saves them.
 """
 
 import argparse
@@ -57,7 +56,7 @@ if str(ROOT) not in sys.path:
 from bench.fanout import analysis as fanout_analysis  # noqa: E402
 from bench.fanout import environment, processes  # noqa: E402
 from bench.fanout.clients import Client, Fleet  # noqa: E402
-from bench.hotline import analysis, bare, pgwatch, profiling, report, services, variants, workload  # noqa: E402
+from bench.hotline import analysis, bare, pgwatch, profiling, report, services, workload  # noqa: E402
 from bench.hotline.driver import Request, drive, prime  # noqa: E402
 from bench.hotline.httpclient import Pool  # noqa: E402
 
@@ -75,9 +74,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--players", type=int, default=0, help="players a team (0: enough for the rate limit)")
     parser.add_argument("--connections", type=int, default=16, help="HTTP connections opened before the load")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for Parley's processes (experiments)")
-    parser.add_argument(
-        "--variant", choices=sorted(variants.VARIANTS), help="serve Parley with a proposed change patched in"
-    )
     parser.add_argument("--skip-bare", action="store_true")
     parser.add_argument(
         "--profile", choices=["cpu", "wall"], help="py-spy on Parley's server while measured (not for figures)"
@@ -118,16 +114,15 @@ def describe(args: argparse.Namespace, env: dict[str, str], lines: list[workload
     return (
         f"{len(lines)} open hotlines among {teams} teams, {players} players a team; {args.seconds:g} s measured "
         f"after a {args.warmup:g} s warm-up; PLAYER_COMMAND_RATE {env.get('PLAYER_COMMAND_RATE', '30/10s')}; "
-        f"uvicorn defaults (uvloop, httptools, permessage-deflate on); {teams} team sockets + 1 facilitator socket"
-        + (f"; extra environment {' '.join(args.env)}" if args.env else "")
-        + (f"; Parley also served with {args.variant} patched in (bench/hotline/variants.py)" if args.variant else "")
+        f"uvicorn as the README runs it (uvloop, httptools, permessage-deflate off); {teams} team sockets + "
+        "1 facilitator socket" + (f"; extra environment {' '.join(args.env)}" if args.env else "")
     )
 
 
 def run_all(
     args: argparse.Namespace, env: dict[str, str], workdir: Path, lines: list[workload.Line], players: int
 ) -> list[report.Run]:
-    """For each rate and number of workers: Parley, Parley with the variant, the bare relay."""
+    """For each rate and number of workers: Parley, then the bare relay."""
     teams = workload.teams_of(lines)
     runs = []
     for rate in args.rate:
@@ -135,14 +130,9 @@ def run_all(
         for workers in args.workers:
             logs = workdir / f"rate-{rate:g}-workers-{workers}"
             logs.mkdir()
-            parley = run_parley(args, env, logs, workers, lines, posts, players, variant=None)
-            changed = (
-                run_parley(args, env, logs, workers, lines, posts, players, variant=args.variant)
-                if args.variant
-                else None
-            )
+            parley = run_parley(args, env, logs, workers, lines, posts, players)
             bare_figures = None if args.skip_bare else run_bare(args, env, logs, workers, teams, posts)
-            runs.append(report.Run(workers, rate, parley, bare_figures, changed, args.variant))
+            runs.append(report.Run(workers, rate, parley, bare_figures))
     return runs
 
 
@@ -152,8 +142,8 @@ def save(args: argparse.Namespace, summary: report.Summary) -> None:
         args.json.write_text(json.dumps(summary.as_dict(), indent=2))
     if args.no_write:
         return
-    if args.variant or args.env or args.profile:
-        print("not writing RESULTS.md: a variant, extra environment or profiler was used", flush=True)
+    if args.env or args.profile:
+        print("not writing RESULTS.md: extra environment or a profiler was used", flush=True)
         return
     report.write_results(RESULTS, summary)
     print(f"wrote {RESULTS}", flush=True)
@@ -206,17 +196,15 @@ def run_parley(
     lines: list[workload.Line],
     posts: list[workload.Post],
     players: int,
-    *,
-    variant: str | None,
 ) -> dict:
-    """Parley's figures, served as is or (``variant``) with a proposed change patched in."""
+    """Parley's figures, served as the README's production section says."""
     from bench.hotline import parley_side  # needs Django set up
 
     release_connections()
     environment.reset_database(args.database_url)
     environment.flush_redis(args.redis_url)
     environment.migrate(env, logs / "migrate.log")
-    name = f"parley+{variant}" if variant else "parley"
+    name = "parley"
     print(f"[{name} x{workers}] setting up {len(lines)} open hotlines", flush=True)
     setup = parley_side.build(lines=lines, teams=workload.teams_of(lines), players=players)
     release_connections()
@@ -237,11 +225,7 @@ def run_parley(
 
     with processes.Processes(logs / name, cwd=ROOT, env=env) as procs:
         procs.logs.mkdir()
-        if variant:
-            app, factory = f"bench.hotline.variants:{variants.VARIANTS[variant].__name__}", True
-        else:
-            app, factory = "config.asgi:application", False
-        pid = services.start_uvicorn(procs, app, port, workers, factory=factory)
+        pid = services.start_uvicorn(procs, "config.asgi:application", port, workers, factory=False)
         profile = logs / f"py-spy-{name}-{args.profile}.raw" if args.profile else None
         figures = run_client(
             measure(

@@ -33,9 +33,10 @@ def production_env(*, database_url: str, redis_url: str, workdir: Path) -> dict[
 
 
 def start_uvicorn(procs: Processes, app: str, port: int, workers: int, *, factory: bool) -> int:
-    """uvicorn with its defaults (uvloop, httptools, permessage-deflate, access log), as the
-    README runs it; its pid once every worker has loaded the application."""
+    """uvicorn as the README's production command runs it (its defaults: uvloop, httptools,
+    access log; permessage-deflate off); its pid once every worker has loaded the application."""
     argv = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--ws-per-message-deflate", "false"]
     argv += ["--workers", str(workers), *(["--factory"] if factory else [])]
     server = procs.start("uvicorn", argv)
     wait_for_port(port, server, procs.log("uvicorn"))

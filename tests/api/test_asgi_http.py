@@ -1,4 +1,4 @@
-"""HTTP through the ASGI application the servers run (config.asgi, its one-thread handler),
+"""HTTP through the ASGI application the servers run (config.asgi),
 not Django's test handler: commands, refusals and errors as the contract says."""
 
 import json
