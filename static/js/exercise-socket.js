@@ -1,6 +1,6 @@
 // The exercise socket client: one per page. It opens the socket, hands each event to
 // the page's renderers in seq order, fetches what it missed when an event's `prev` is
-// not the last seq it holds, and reconnects with backoff, resuming from that seq.
+// past the last seq it holds, and reconnects with backoff, resuming from that seq.
 
 const FINAL_CLOSE_CODES = new Set([4401, 4403, 4404]);
 const MAX_BACKOFF_MS = 15000;
@@ -69,7 +69,7 @@ export class ExerciseSocket {
 
   async receive(envelope) {
     if (envelope.seq <= this.lastSeq) return;
-    if (envelope.prev !== this.lastSeq) await this.catchUp(envelope.seq);
+    if (envelope.prev > this.lastSeq) await this.catchUp(envelope.seq);
     if (envelope.seq > this.lastSeq) this.apply(envelope);
   }
 
