@@ -1,11 +1,13 @@
 """The JSON API at /api/v1/: authentication, error mapping and the routers of the apps."""
 
 import time
+from typing import Any
 
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, SessionAuth
 from psycopg_pool import PoolTimeout
 
@@ -77,7 +79,47 @@ class BrowserSession(SessionAuth):
         return caller_for_session(request)
 
 
-api = NinjaAPI(
+# Every operation answers any failure in one shape; the schema says so once, as each
+# operation's default response, so that clients generated from it can read errors.
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string", "description": "e.g. invalid, not_found, invalid_state, rate_limited"},
+                "message": {"type": "string", "description": "for people: what went wrong and what to do"},
+                "details": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["path", "message"],
+                        "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                },
+            },
+        }
+    },
+}
+ERROR_RESPONSE = {
+    "description": "Any failure (4xx, 5xx), in the one error shape.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+class ParleyAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("default", ERROR_RESPONSE)
+        return schema
+
+
+api = ParleyAPI(
     title="Parley API",
     version="1",
     description="Tabletop crisis exercises in military diplomacy. Every error has the shape "

@@ -1,5 +1,7 @@
 """Staff endpoints of the API: tokens, scenarios and exercise control."""
 
+from typing import Literal
+
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
@@ -50,8 +52,25 @@ def list_scenarios(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.scenarios(caller=request.auth)
 
 
-@router.get("/scenarios/{scenario_id}", summary="The scenario document; ?format=yaml for YAML")
-def get_scenario(request: HttpRequest, scenario_id: int, format: str = "json") -> HttpResponse:
+SCENARIO_DOCUMENT = {
+    "responses": {
+        200: {
+            "description": "The scenario document, as JSON or (format=yaml) as YAML.",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            },
+        }
+    }
+}
+
+
+@router.get(
+    "/scenarios/{scenario_id}",
+    summary="The scenario document; ?format=yaml for YAML",
+    openapi_extra=SCENARIO_DOCUMENT,
+)
+def get_scenario(request: HttpRequest, scenario_id: int, format: Literal["json", "yaml"] = "json") -> HttpResponse:
     document = scenarios.scenario_document(caller=request.auth, scenario_id=scenario_id)
     if format == "yaml":
         return HttpResponse(dump_yaml(document), content_type="application/yaml; charset=utf-8")

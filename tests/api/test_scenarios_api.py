@@ -175,6 +175,12 @@ def test_an_unknown_scenario_is_not_found(api, facilitator):
     assert "999999" in error["message"]
 
 
+def test_an_unknown_export_format_is_invalid(api, facilitator, scenario):
+    response = api.get(f"{SCENARIOS}/{scenario.pk}", token=facilitator.token, data={"format": "xml"})
+    error = assert_error(response, 400, "invalid")
+    assert [item["path"] for item in error["details"]] == ["format"]
+
+
 @pytest.fixture
 def token_of(db, exercise):
     """The bearer token of a caller with the given role (None for anonymous)."""
