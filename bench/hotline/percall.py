@@ -6,9 +6,10 @@ The load benchmark (run.py) measures Parley past its capacity, where queues and 
 waits inflate every figure. This one asks the plain question behind it: how many
 milliseconds of server CPU does each kind of request take when nothing else is going
 on? One uvicorn worker (the README's options), one keep-alive connection, requests sent
-one after another; the figure is the server process's CPU time (user + system, from
-/proc) over the requests, divided by their number. No sockets are connected, so
-delivering the events to sockets is not in the figures.
+one after another; the figures are the server process's CPU time (user + system, from
+/proc) over the requests, divided by their number, and the time a request took as the
+client saw it (which includes PostgreSQL's and Redis's share). No sockets are connected,
+so delivering the events to sockets is not in the figures.
 
 Kinds, each against the same exercise (50 teams, 50 open hotlines):
 - ``message+client_id``: a hotline message with a client_id, as the team console sends;
@@ -30,6 +31,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,7 +67,7 @@ def main() -> None:
 
     connections.close_all()
     kinds = parley_kinds(setup, lines)
-    figures: dict[str, list[float]] = {name: [] for name in [*kinds, "bare relay"]}
+    figures: dict[str, list[tuple[float, float]]] = {name: [] for name in [*kinds, "bare relay"]}
     for round_number in range(args.rounds):
         with processes.Processes(workdir / f"round-{round_number}", cwd=ROOT, env=env) as procs:
             procs.logs.mkdir(parents=True)
@@ -124,18 +126,19 @@ def request(conn: http.client.HTTPConnection, method: str, path: str, token: str
         raise RuntimeError(f"{method} {path}: {response.status} {text[:200]!r}")
 
 
-def cpu_per_request(pid: int, port: int, call: Call, count: int, *, offset: int) -> float:
-    """Milliseconds of the server's CPU per request, after a warm-up of a tenth as many."""
+def cpu_per_request(pid: int, port: int, call: Call, count: int, *, offset: int) -> tuple[float, float]:
+    """Milliseconds of the server's CPU, and of the client's wait, per request, after a
+    warm-up of a tenth as many."""
     conn = http.client.HTTPConnection("127.0.0.1", port)
     base = (offset + 1) * 10 * count  # numbers (and client_ids) never repeat across rounds
     for number in range(base, base + count // 10):
         call(conn, number)
-    before = cpu_seconds(pid)
+    before, started = cpu_seconds(pid), time.perf_counter()
     for number in range(base + count, base + 2 * count):
         call(conn, number)
-    spent = cpu_seconds(pid) - before
+    spent, waited = cpu_seconds(pid) - before, time.perf_counter() - started
     conn.close()
-    return spent / count * 1000
+    return spent / count * 1000, waited / count * 1000
 
 
 def cpu_seconds(pid: int) -> float:
@@ -144,15 +147,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def print_table(figures: dict[str, list[float]], args: argparse.Namespace) -> None:
-    bare = statistics.median(figures["bare relay"])
-    print(f"server CPU per request, ms ({args.requests} requests a kind, {args.rounds} rounds; median, then rounds)")
-    print("| request | ms | / bare relay | rounds |")
-    print("|---|---|---|---|")
+def print_table(figures: dict[str, list[tuple[float, float]]], args: argparse.Namespace) -> None:
+    bare = statistics.median(cpu for cpu, _wall in figures["bare relay"])
+    print(f"per request, ms ({args.requests} requests a kind, {args.rounds} rounds; medians, then each round's CPU)")
+    print("| request | server CPU | / bare relay | client's wait | CPU by round |")
+    print("|---|---|---|---|---|")
     for name, values in figures.items():
-        median = statistics.median(values)
-        rounds = " / ".join(f"{value:.2f}" for value in values)
-        print(f"| {name} | {median:.2f} | {median / bare:.1f}x | {rounds} |")
+        cpu = statistics.median(value[0] for value in values)
+        wall = statistics.median(value[1] for value in values)
+        rounds = " / ".join(f"{value[0]:.2f}" for value in values)
+        print(f"| {name} | {cpu:.2f} | {cpu / bare:.1f}x | {wall:.2f} | {rounds} |")
 
 
 if __name__ == "__main__":
