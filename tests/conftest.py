@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from exercise import exercises
 from tests import builders
 
 
@@ -64,6 +65,14 @@ def scenario(facilitator):
 @pytest.fixture
 def exercise(facilitator, scenario):
     return builders.exercise(facilitator.caller, scenario)
+
+
+@pytest.fixture
+def running_arc(facilitator, exercise):
+    """The exercise started, with a player in ARC: the exercise, ARC's team and the player."""
+    exercises.change_status(caller=facilitator.caller, exercise_id=exercise.pk, transition="start")
+    arc = exercise.teams.get(key="ARC")
+    return {"exercise": exercise, "arc": arc, "player": builders.player(arc, "Col. Amsel")}
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 
 from config.asgi import application
-from exercise import exercises
 from exercise.models import Event
-from tests import builders
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -46,14 +44,8 @@ async def call(method: str, path: str, *, token: str = "", body: object = None) 
     return start["status"], headers_out, json.loads(text) if text else {}
 
 
-@pytest.fixture
-def running(facilitator, exercise):
-    exercises.change_status(caller=facilitator.caller, exercise_id=exercise.pk, transition="start")
-    return {"exercise": exercise, "player": builders.player(exercise.teams.get(key="ARC"), "Col. Amsel")}
-
-
-async def test_a_team_command_is_taken_and_logged(running):
-    exercise, player = running["exercise"], running["player"]
+async def test_a_team_command_is_taken_and_logged(running_arc):
+    exercise, player = running_arc["exercise"], running_arc["player"]
     status, _headers, body = await call(
         "POST", f"/api/v1/exercises/{exercise.pk}/actions", token=player.token, body={"kind": "raise_alert"}
     )
@@ -62,18 +54,18 @@ async def test_a_team_command_is_taken_and_logged(running):
     assert event.kind == "action.taken"
 
 
-async def test_errors_outside_the_handlers_keep_the_contracts_shape(running):
-    status, headers, body = await call("GET", "/api/v1/no-such-thing", token=running["player"].token)
+async def test_errors_outside_the_handlers_keep_the_contracts_shape(running_arc):
+    status, headers, body = await call("GET", "/api/v1/no-such-thing", token=running_arc["player"].token)
     assert status == 404
     assert headers["content-type"].startswith("application/json")
     assert body["error"]["code"] == "not_found"
 
 
-async def test_a_refused_command_changes_nothing(running):
-    exercise = running["exercise"]
+async def test_a_refused_command_changes_nothing(running_arc):
+    exercise = running_arc["exercise"]
     before = await database_sync_to_async(lambda: exercise.events.count())()
     status, _headers, body = await call(
-        "POST", f"/api/v1/exercises/{exercise.pk}/actions", token=running["player"].token, body={"kind": "launch"}
+        "POST", f"/api/v1/exercises/{exercise.pk}/actions", token=running_arc["player"].token, body={"kind": "launch"}
     )
     assert status == 400 and body["error"]["message"]
     assert await database_sync_to_async(lambda: exercise.events.count())() == before

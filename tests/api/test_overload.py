@@ -8,9 +8,8 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 from psycopg_pool import PoolTimeout
 
-from exercise import actions, exercises
+from exercise import actions
 from exercise.models import Action, Event, Team
-from tests import builders
 from tests.api.test_exercises_api import assert_error
 
 API = "/api/v1"
@@ -18,16 +17,9 @@ API = "/api/v1"
 POOL_TIMEOUT = 0.3
 
 
-@pytest.fixture
-def running(facilitator, exercise):
-    exercises.change_status(caller=facilitator.caller, exercise_id=exercise.pk, transition="start")
-    arc = exercise.teams.get(key="ARC")
-    return {"exercise": exercise, "arc": arc, "player": builders.player(arc, "Col. Amsel")}
-
-
-def act(api, running, kind: str = "raise_alert"):
-    path = f"{API}/exercises/{running['exercise'].pk}/actions"
-    return api.post(path, {"kind": kind}, token=running["player"].token)
+def act(api, running_arc, kind: str = "raise_alert"):
+    path = f"{API}/exercises/{running_arc['exercise'].pk}/actions"
+    return api.post(path, {"kind": kind}, token=running_arc["player"].token)
 
 
 def assert_busy(response) -> None:
@@ -76,33 +68,33 @@ class Holder(threading.Thread):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_free_connection_answers_503_with_retry_after_and_does_nothing(api, running, one_connection):
-    assert act(api, running).json()["escalation"] == 1  # the token is now known to this process
+def test_no_free_connection_answers_503_with_retry_after_and_does_nothing(api, running_arc, one_connection):
+    assert act(api, running_arc).json()["escalation"] == 1  # the token is now known to this process
     before = (Event.objects.count(), Action.objects.count())
     connection.close()  # the pool's one connection goes back, for the holder to take
     holder = Holder()
     holder.start()
     try:
         assert holder.holding.wait(5)
-        response = act(api, running)
+        response = act(api, running_arc)
     finally:
         holder.release.set()
         holder.join(5)
 
     assert_busy(response)
     assert (Event.objects.count(), Action.objects.count()) == before
-    assert escalation(running["arc"]) == 1
-    assert act(api, running).json()["escalation"] == 2  # sent again once a connection is free
+    assert escalation(running_arc["arc"]) == 1
+    assert act(api, running_arc).json()["escalation"] == 2  # sent again once a connection is free
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_free_connection_for_the_token_lookup_also_answers_503(api, running, one_connection):
+def test_no_free_connection_for_the_token_lookup_also_answers_503(api, running_arc, one_connection):
     connection.close()
     holder = Holder()
     holder.start()
     try:
         assert holder.holding.wait(5)
-        response = act(api, running)  # a token this process has not seen: it must be looked up
+        response = act(api, running_arc)  # a token this process has not seen: it must be looked up
     finally:
         holder.release.set()
         holder.join(5)
@@ -122,18 +114,18 @@ def raising(cause: Exception):
 
 
 @pytest.mark.django_db
-def test_a_pool_timeout_from_a_service_answers_503(api, running, monkeypatch):
+def test_a_pool_timeout_from_a_service_answers_503(api, running_arc, monkeypatch):
     """The same mapping on any database: the error Django raises when the pool times out."""
     monkeypatch.setattr(actions, "take", raising(PoolTimeout("couldn't get a connection after 20.00 sec")))
-    assert_busy(act(api, running))
+    assert_busy(act(api, running_arc))
     assert not Action.objects.exists()
 
 
 @pytest.mark.django_db
-def test_another_operational_error_is_still_a_500(api, running, monkeypatch):
+def test_another_operational_error_is_still_a_500(api, running_arc, monkeypatch):
     lost = connection.Database.OperationalError("server closed the connection unexpectedly")
     monkeypatch.setattr(actions, "take", raising(lost))
-    response = act(api, running)
+    response = act(api, running_arc)
     error = assert_error(response, 500)
     assert error["code"] == "server_error"
     assert "Retry-After" not in response

@@ -11,11 +11,10 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.db import OperationalError, close_old_connections, transaction
 
-from exercise import events, exercises
+from exercise import events
 from exercise.envelopes import visible_after
 from exercise.models import Event
 from realtime import consumers
-from tests import builders
 from tests.realtime.sockets import open_socket, receive_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -23,14 +22,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 # The real first pause is half a second; a tenth of that keeps the tests fast while the
 # doubling stays measurable.
 FIRST_PAUSE = 0.05
-
-
-@pytest.fixture
-def room(exercise, facilitator):
-    """A running exercise with a player in ARC, and ARC's team."""
-    exercises.change_status(caller=facilitator.caller, exercise_id=exercise.pk, transition="start")
-    arc = exercise.teams.get(key="ARC")
-    return {"exercise": exercise, "arc": arc, "player": builders.player(arc, "Col. Amsel")}
 
 
 class FailingLog:
@@ -91,13 +82,13 @@ def assert_growing(pauses: list[float]) -> None:
     assert all(took >= want * 0.9 for took, want in zip(pauses, expected, strict=True)), pauses
 
 
-async def test_a_failed_replay_is_retried_and_the_socket_stays_open(room, failing_log):
-    exercise, arc = room["exercise"], room["arc"]
+async def test_a_failed_replay_is_retried_and_the_socket_stays_open(running_arc, failing_log):
+    exercise, arc = running_arc["exercise"], running_arc["arc"]
     for n in range(3):
         await database_sync_to_async(note)(exercise, arc, n)
     log = failing_log(3, healing=False)
 
-    socket = await open_socket(exercise.pk, token=room["player"].token)
+    socket = await open_socket(exercise.pk, token=running_arc["player"].token)
     frames = await receive_until(socket, 4)
 
     assert_in_order(frames, [1, 2, 3, 4])
@@ -111,17 +102,17 @@ async def test_a_failed_replay_is_retried_and_the_socket_stays_open(room, failin
     await socket.disconnect()
 
 
-async def test_an_event_committed_while_the_replay_fails_arrives_once_in_order(room, failing_log):
+async def test_an_event_committed_while_the_replay_fails_arrives_once_in_order(running_arc, failing_log):
     """Its broadcast waits behind the retried replay, which then reads it from the log;
     the broadcast is dropped as already sent."""
-    exercise, arc = room["exercise"], room["arc"]
+    exercise, arc = running_arc["exercise"], running_arc["arc"]
     appended: list[int] = []
 
     def append_during_failure():
         appended.append(note(exercise, arc, len(appended)).seq)
 
     failing_log(2, healing=False, on_failure=append_during_failure)
-    socket = await open_socket(exercise.pk, token=room["player"].token)
+    socket = await open_socket(exercise.pk, token=running_arc["player"].token)
     frames = await receive_until(socket, 3)
 
     assert appended == [2, 3]
@@ -142,9 +133,9 @@ def committed_but_not_yet_broadcast(exercise, team, committed: threading.Event, 
         close_old_connections()
 
 
-async def test_a_failed_read_while_healing_a_gap_is_retried_and_fills_it(room, failing_log):
-    exercise, arc = room["exercise"], room["arc"]
-    socket = await open_socket(exercise.pk, token=room["player"].token)
+async def test_a_failed_read_while_healing_a_gap_is_retried_and_fills_it(running_arc, failing_log):
+    exercise, arc = running_arc["exercise"], running_arc["arc"]
+    socket = await open_socket(exercise.pk, token=running_arc["player"].token)
     assert_in_order(await receive_until(socket, 1), [1])
     log = failing_log(2, healing=True)
 
