@@ -73,13 +73,19 @@ def append(
     )
     if audience != Event.Audience.TEAMS:
         recipients = []
-    stored = _store(event, recipients)
+    recorded(event, _store(event, recipients), exercise)
+    return event
+
+
+def recorded(event: Event, stored: "Stored", exercise: Exercise | None = None) -> None:
+    """What follows an event's insert, in its transaction: the broadcast once committed,
+    and the expectation decisions the event takes."""
     transaction.on_commit(lambda: broadcast(event, stored.prevs))
-    if stored.open_checks and (event.actor.get("team") or kind == "statement.adopted"):
+    if stored.open_checks and (event.actor.get("team") or event.kind == "statement.adopted"):
         from exercise import expectations  # decisions append events themselves
 
+        exercise = exercise or Exercise.objects.get(pk=event.exercise_id)
         expectations.on_event(exercise=exercise, event=event)
-    return event
 
 
 def _next_seq(exercise_id: int) -> Exercise:

@@ -1,0 +1,117 @@
+"""A hotline message in one round trip to PostgreSQL: the busiest command of an exercise.
+
+The function ``parley_hotline_message`` (migration 0004) checks the line, takes the seq
+and writes the message, its event, the event's recipients and the teams' cursors, all
+under the same locks, in the same order, as the full path in ``hotlines`` would. It
+writes only the common case and answers no row otherwise; the caller then takes the full
+path, which explains the refusal, or does what the function left to it.
+
+Two callers share it: ``hotlines.send_message`` inside its transaction, and the hotline
+POST that runs on the event loop (``players.hotline_http``), where the statement is its
+own transaction and may not take expectation decisions.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection
+
+from exercise import clock, shapes
+from exercise.events import Stored, actor_of
+from exercise.models import Event, Message
+from exercise.roles import Caller
+
+KIND = "hotline.message"
+
+CALL = (
+    "SELECT * FROM parley_hotline_message(%s::bigint, %s::bigint, %s::text, %s::text, %s::jsonb,"
+    " %s::timestamptz, %s::boolean, %s::text, %s::text, %s::jsonb)"
+)
+
+
+@dataclass(frozen=True)
+class Sent:
+    message: Message
+    event: Event
+    stored: Stored
+
+    @property
+    def answer(self) -> dict[str, Any]:
+        """The command's answer: the message and its seq, as every command answers."""
+        return shapes.message(self.message) | {"seq": self.event.seq}
+
+
+def send(caller: Caller, hotline_id: int, text: str) -> Sent | None:
+    """Inside the caller's transaction, which takes the expectation decisions."""
+    args = arguments(caller, hotline_id, text, may_decide=True)
+    with connection.cursor() as cursor:
+        cursor.execute(CALL, args)
+        row = cursor.fetchone()
+    return sent(caller, hotline_id, text, args, row)
+
+
+async def send_async(db: Any, caller: Caller, hotline_id: int, text: str, client_id: str | None) -> Sent | None:
+    """On an autocommitting psycopg connection: the statement is the whole transaction,
+    receipt included, and leaves expectation decisions to the full path."""
+    args = arguments(caller, hotline_id, text, may_decide=False, client_id=client_id)
+    cursor = await db.execute(CALL, args)
+    return sent(caller, hotline_id, text, args, await cursor.fetchone())
+
+
+def arguments(
+    caller: Caller, hotline_id: int, text: str, *, may_decide: bool, client_id: str | None = None
+) -> tuple[Any, ...]:
+    player = caller.player
+    assert player is not None, "only players send on a hotline"
+    sent_at = clock.now()
+    # The receipt's answer is the command's answer; the ids it lacks are added in SQL.
+    answer = _message(caller, hotline_id, text, sent_at, message_id=None) if client_id is not None else None
+    return (
+        hotline_id,
+        player.team.pk,
+        caller.name,
+        text,
+        json.dumps(actor_of(caller)),
+        sent_at,
+        may_decide,
+        f"player:{player.pk}",
+        client_id,
+        json.dumps(shapes.message(answer) | {"seq": None}) if answer else None,
+    )
+
+
+def sent(caller: Caller, hotline_id: int, text: str, args: tuple[Any, ...], row: tuple | None) -> Sent | None:
+    """What the function's row says was written, or None when it wrote nothing."""
+    if row is None:
+        return None
+    message_id, seq, at, exercise_time, data, prevs, open_checks = row
+    message = _message(caller, hotline_id, text, args[5], message_id=message_id)
+    event = Event(
+        exercise_id=message.exercise_id,
+        seq=seq,
+        at=at.astimezone(UTC),
+        exercise_time=exercise_time,
+        kind=KIND,
+        actor=json.loads(args[4]),
+        audience=Event.Audience.TEAMS,
+        data=json.loads(data),
+    )
+    cursors = {int(team): prev for team, prev in json.loads(prevs).items()}
+    return Sent(message, event, Stored(cursors, open_checks))
+
+
+def _message(caller: Caller, hotline_id: int, text: str, sent_at: datetime, *, message_id: int | None) -> Message:
+    team = caller.player.team  # type: ignore[union-attr]
+    message = Message(
+        pk=message_id,
+        exercise_id=team.exercise_id,
+        hotline_id=hotline_id,
+        team=team,
+        author=caller.name,
+        text=text,
+        sent_at=sent_at,
+    )
+    message._state.adding = message_id is None
+    return message
