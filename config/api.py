@@ -1,6 +1,5 @@
 """The JSON API at /api/v1/: authentication, error mapping and the routers of the apps."""
 
-import time
 from typing import Any
 
 from django.db import OperationalError
@@ -12,11 +11,9 @@ from ninja.security import HttpBearer, SessionAuth
 from psycopg_pool import PoolTimeout
 
 from config.api_errors import domain_error_response, error_response, validation_details
-from exercise.access import caller_for_token
+from config.player_tokens import player_tokens
 from exercise.errors import DomainError
-from exercise.models import Player, Team
-from exercise.models.access import hash_token
-from exercise.roles import Caller, caller_for_player, caller_for_user
+from exercise.roles import Caller, caller_for_user
 from players.sessions import caller_for_session
 
 # Past the pool's timeout (20 s by default) a client has waited long enough: a second
@@ -26,48 +23,7 @@ RETRY_AFTER_SECONDS = 1
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
-        return _players.caller(token)
-
-
-class PlayerTokens:
-    """Player tokens this process has seen lately, so that a team command need not look
-    its token up again (a query joining four tables: a tenth of the command's time).
-
-    A player's token names the same player of the same team for good, so what is kept
-    cannot go wrong; staff tokens are always looked up (a role can be taken away). The
-    team's changing fields (its rung, its cursor) are left out, and read when used.
-    """
-
-    SECONDS = 60.0
-    KEPT = 10_000
-
-    def __init__(self) -> None:
-        self._known: dict[str, tuple[float, tuple[int, str, int, int, str, str]]] = {}
-
-    def caller(self, token: str) -> Caller | None:
-        digest = hash_token(token)
-        known = self._known.get(digest)
-        if known is not None and known[0] > time.monotonic():
-            return caller_for_player(_player(*known[1]))
-        caller = caller_for_token(token)
-        if caller is not None and caller.player is not None:
-            if len(self._known) >= self.KEPT:
-                self._known.clear()
-            player, team = caller.player, caller.player.team
-            fields = (player.pk, player.name, team.pk, team.exercise_id, team.key, team.name)
-            self._known[digest] = (time.monotonic() + self.SECONDS, fields)
-        return caller
-
-
-def _player(player_id: int, name: str, team_id: int, exercise_id: int, key: str, team_name: str) -> Player:
-    """A fresh Player and Team for each request; fields not given load when first read."""
-    team = Team.from_db("default", ["id", "exercise_id", "key", "name"], [team_id, exercise_id, key, team_name])
-    player = Player.from_db("default", ["id", "team_id", "name"], [player_id, team_id, name])
-    player.team = team
-    return player
-
-
-_players = PlayerTokens()
+        return player_tokens.caller(token)
 
 
 class BrowserSession(SessionAuth):

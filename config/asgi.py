@@ -1,4 +1,5 @@
-"""ASGI entry point: Django for HTTP, Channels for the exercise sockets."""
+"""ASGI entry point: Django for HTTP (hotline messages answered before it where they
+can be: players.hotline_http), Channels for the exercise sockets."""
 
 import gc
 import os
@@ -12,13 +13,14 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from players.hotline_http import HotlineMessages  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 # No blanket Origin check here: a token-authenticated socket needs no Origin (API.md);
 # the consumer checks Origin whenever a session cookie is what vouches for the caller.
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": HotlineMessages(django_asgi_app),
         "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }
 )

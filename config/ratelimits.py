@@ -5,6 +5,7 @@ import functools
 import re
 import time
 import zlib
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -34,12 +35,32 @@ def throttle_player(request: HttpRequest) -> None:
     if caller is None or caller.player is None:
         return
     limit, period = _rate(settings.PLAYER_COMMAND_RATE)
-    if _count("player-commands", f"player:{caller.player.pk}", period) > limit:
-        raise RateLimited("Too many commands at once; wait a few seconds and send again.")
+    if _count(_window("player-commands", f"player:{caller.player.pk}", period), period) > limit:
+        raise RateLimited(TOO_MANY_COMMANDS)
 
 
-def _count(group: str, value: str, period: int) -> int:
-    """Count one more for ``value`` in its current fixed window of ``period`` seconds.
+TOO_MANY_COMMANDS = "Too many commands at once; wait a few seconds and send again."
+
+
+async def count_player_command(redis: Any, player_id: int) -> tuple[bool, str]:
+    """throttle_player's count, in the same keys, on an asyncio client of the cache's
+    Redis: whether the command is within the limit, and the key counted, for give_back."""
+    limit, period = _rate(settings.PLAYER_COMMAND_RATE)
+    key = _counters().make_and_validate_key(_window("player-commands", f"player:{player_id}", period))
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.set(key, 0, ex=period + 1, nx=True)  # as the cache's add() starts a window
+        pipe.incr(key)
+        _created, count = await pipe.execute()
+    return count <= limit, key
+
+
+async def give_back(redis: Any, key: str) -> None:
+    """Uncount a command that another path will count again."""
+    await redis.decr(key)
+
+
+def _window(group: str, value: str, period: int) -> str:
+    """The key of ``value``'s current fixed window of ``period`` seconds.
 
     Each value's windows are offset by a hash of it, as django-ratelimit's are, so that
     the players' counts do not all start afresh in the same second.
@@ -48,7 +69,11 @@ def _count(group: str, value: str, period: int) -> int:
     end = now - now % period + zlib.crc32(value.encode()) % period
     if end < now:
         end += period
-    key = f"{group}:{value}:{end}"
+    return f"{group}:{value}:{end}"
+
+
+def _count(key: str, period: int) -> int:
+    """Count one more in a window's key."""
     counters = _counters()
     try:
         return counters.incr(key)

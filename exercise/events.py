@@ -197,14 +197,14 @@ def broadcast(event: Event, prevs: dict[int, int]) -> None:
     socket heals such gaps from the database, using `prev`.
     """
     layer = get_channel_layer()
-    if layer is None:
-        return
+    if layer is not None:
+        async_to_sync(send_all)(layer, event, prevs)
+
+
+async def send_all(layer: Any, event: Event, prevs: dict[int, int]) -> None:
+    """broadcast() for a caller already on the event loop."""
     messages = [(staff_group(event.exercise_id), event.seq - 1)]
     messages += [(team_group(event.exercise_id, team_id), prev) for team_id, prev in prevs.items()]
-    async_to_sync(_send_all)(layer, event, messages)
-
-
-async def _send_all(layer: Any, event: Event, messages: list[tuple[str, int]]) -> None:
     for group, prev in messages:
         message = {"type": "event.message", "seq": event.seq, "prev": prev, "text": envelope_text(event, prev)}
         try:

@@ -13,10 +13,20 @@ from exercise.models import Event
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-async def call(method: str, path: str, *, token: str = "", body: object = None) -> tuple[int, dict, dict]:
-    """One request through the ASGI app: status, headers and JSON body."""
+async def call(
+    method: str,
+    path: str,
+    *,
+    token: str = "",
+    body: object = None,
+    app: object = application,
+    host: bytes = b"127.0.0.1",
+    chunks: int = 1,
+) -> tuple[int, dict, dict]:
+    """One request through an ASGI app (the servers' by default), its body sent in
+    ``chunks`` parts: status, headers and JSON body."""
     content = b"" if body is None else json.dumps(body).encode()
-    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    headers = [(b"host", host), (b"content-type", b"application/json")]
     if token:
         headers.append((b"authorization", f"Bearer {token}".encode()))
     scope = {
@@ -32,14 +42,17 @@ async def call(method: str, path: str, *, token: str = "", body: object = None) 
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
     }
-    app = ApplicationCommunicator(application, scope)
-    await app.send_input({"type": "http.request", "body": content, "more_body": False})
-    start = await app.receive_output(timeout=10)
-    chunks = [await app.receive_output(timeout=10)]
-    while chunks[-1].get("more_body"):
-        chunks.append(await app.receive_output(timeout=10))
-    await app.wait(timeout=10)
-    text = b"".join(chunk.get("body", b"") for chunk in chunks)
+    communicator = ApplicationCommunicator(app, scope)
+    size = -(-len(content) // chunks) or 1
+    parts = [content[n : n + size] for n in range(0, len(content), size)] or [b""]
+    for n, part in enumerate(parts):
+        await communicator.send_input({"type": "http.request", "body": part, "more_body": n < len(parts) - 1})
+    start = await communicator.receive_output(timeout=10)
+    received = [await communicator.receive_output(timeout=10)]
+    while received[-1].get("more_body"):
+        received.append(await communicator.receive_output(timeout=10))
+    await communicator.wait(timeout=10)
+    text = b"".join(chunk.get("body", b"") for chunk in received)
     headers_out = {name.decode().lower(): value.decode() for name, value in start["headers"]}
     return start["status"], headers_out, json.loads(text) if text else {}
 
