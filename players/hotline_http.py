@@ -17,6 +17,8 @@ import logging
 import re
 from typing import Any
 
+import psycopg
+import redis
 import redis.asyncio
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -29,7 +31,7 @@ from django.middleware.security import SecurityMiddleware
 from ninja.responses import NinjaJSONEncoder
 from psycopg.conninfo import make_conninfo
 from psycopg.errors import UniqueViolation
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool
 
 from config.player_tokens import player_tokens
 from config.ratelimits import count_player_command, give_back
@@ -100,18 +102,21 @@ class HotlineMessages:
         if caller is None or fields is None:
             return None
         text, client_id = fields
-        db, counters = await self._connections()
-        within, counted = await count_player_command(counters, caller.player.pk)  # type: ignore[union-attr]
-        if not within:
-            await give_back(counters, counted)
-            return None
         try:
-            async with db.connection() as connection:
-                sent = await hotline_statement.send_async(connection, caller, hotline_id, text, client_id)
-        except UniqueViolation:  # this client_id was used before: Django answers with its receipt
-            sent = None
-        except PoolTimeout:
-            sent = None  # Django's pool waits longer, and answers 503 if it must
+            db, counters = await self._connections()
+            within, counted = await count_player_command(counters, caller.player.pk)  # type: ignore[union-attr]
+        except (psycopg.OperationalError, redis.RedisError):
+            logger.warning("hotline messages: the database or Redis is out of reach; Django answers", exc_info=True)
+            return None
+        sent = None
+        if within:
+            try:
+                async with db.connection() as connection:
+                    sent = await hotline_statement.send_async(connection, caller, hotline_id, text, client_id)
+            except UniqueViolation:  # this client_id was used before: Django answers from its receipt
+                pass
+            except psycopg.OperationalError:  # as Django would on a broken connection: try again there
+                logger.warning("hotline messages: the statement failed; Django answers", exc_info=True)
         if sent is None:
             await give_back(counters, counted)
             return None

@@ -1,9 +1,12 @@
 """The exercise socket. Thin: it authenticates, subscribes, replays and forwards.
 
-Live events arrive as already serialised envelopes, one per audience. The only database
-work after the replay is healing a gap: when an event's ``prev`` is past the last seq
-sent (the channel layer dropped something, or broadcasts crossed), the missing events are
-read from the log first, so a client sees every visible event once, in order.
+Live events arrive as already serialised envelopes, one per audience. An event whose
+``prev`` is past the last seq sent arrived before an earlier one: broadcasts from
+concurrent commands cross on the way, which at a few hundred events a second is common.
+It is held a moment for the earlier one to arrive. Only when that does not happen (the
+channel layer dropped it) are the missing events read from the log, the socket's one
+database work after the replay. Either way a client sees every visible event once, in
+order.
 """
 
 import asyncio
@@ -24,6 +27,9 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_READ_ONLY = 4400
 FIRST_RETRY_SECONDS = 0.5
+# How long an event waits for the one before it before the log is read instead. Crossed
+# broadcasts arrive within a few milliseconds of each other; a dropped one never does.
+HOLD_SECONDS = 0.1
 LAST_RETRY_SECONDS = 5.0
 
 logger = logging.getLogger(__name__)
@@ -37,6 +43,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         after = query.get("after", ["0"])[0]
         self.last_sent = int(after) if after.isdigit() else 0
         self.group: str | None = None
+        self.held: dict[int, dict] = {}  # live events waiting for an earlier one, by seq
+        self.hold_timer: asyncio.Task | None = None
+        self.holds = 0  # numbers the timers, so that a cancelled one's message is ignored
 
         caller, by_session = await database_sync_to_async(caller_from_scope)(self.scope, token)
         await self.accept()
@@ -69,6 +78,8 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         await self._send_from_log()
 
     async def disconnect(self, code: int) -> None:
+        if self.hold_timer is not None:
+            self.hold_timer.cancel()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await database_sync_to_async(presence.left)(self.exercise_id, self.audience)
@@ -82,9 +93,42 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         # prev below what was sent is no gap: a socket that resumed after a seq the team
         # never saw starts past the team's own previous event.
         if message["prev"] > self.last_sent:
-            await self._send_from_log(before=message["seq"])
-            if message["seq"] <= self.last_sent:
+            self.held[message["seq"]] = message
+            if self.hold_timer is None:
+                self.holds += 1
+                self.hold_timer = asyncio.create_task(self._hold_expires(self.holds))
+            return
+        await self._send_live(message)
+        await self._send_held()
+
+    async def hold_expired(self, message: dict) -> None:
+        """The earlier events did not come live: read them, and what was held, from the log."""
+        if message["hold"] != self.holds or self.hold_timer is None:
+            return
+        self.hold_timer = None
+        if self.held:
+            await self._send_from_log(before=max(self.held) + 1)
+            await self._send_held()
+
+    async def _hold_expires(self, hold: int) -> None:
+        # Through the consumer's own channel, so that it is handled between events, in turn.
+        await asyncio.sleep(HOLD_SECONDS)
+        await self.channel_layer.send(self.channel_name, {"type": "hold.expired", "hold": hold})
+
+    async def _send_held(self) -> None:
+        """Every held event the socket has now caught up with, in seq order."""
+        for seq in sorted(self.held):
+            message = self.held[seq]
+            if seq > self.last_sent and message["prev"] > self.last_sent:
                 return
+            del self.held[seq]
+            if seq > self.last_sent:
+                await self._send_live(message)
+        if self.hold_timer is not None:
+            self.hold_timer.cancel()
+            self.hold_timer = None
+
+    async def _send_live(self, message: dict) -> None:
         await self.send(text_data=message["text"])
         self.last_sent = message["seq"]
 

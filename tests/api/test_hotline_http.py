@@ -134,7 +134,9 @@ async def test_what_it_would_not_take_is_answered_by_django(line, case):
         await known(line, "ARC")
         before = await database_sync_to_async(Message.objects.count)()
         status, _headers, answer = await post(line, body, **options)
-        alone = await call("POST", line["path"], token=line["players"]["ARC"].token, body=body, **options)
+        alone = await call(
+            "POST", line["path"], token=line["players"]["ARC"].token, body=body, app=django_asgi_app, **options
+        )
     finally:
         await line["app"].close()
     assert line["django"].requests == 2, name

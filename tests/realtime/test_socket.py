@@ -1,16 +1,19 @@
 """The exercise socket: credentials, audience, replay, resume and live delivery."""
 
+import asyncio
+import json
 import threading
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
 from django.test import Client
 
 from exercise import events, exercises, injects
-from exercise.envelopes import visible_after
+from exercise.envelopes import team_group, visible_after
 from exercise.models import Event
-from realtime.consumers import ExerciseConsumer
+from realtime.consumers import HOLD_SECONDS, ExerciseConsumer
 from tests import builders
 from tests.realtime.sockets import open_socket, receive_close, receive_until
 
@@ -226,4 +229,61 @@ async def test_layer_that_drops_messages_loses_nothing(room, redis_url, settings
     frames += await receive_until(socket, 22)
     assert [f["seq"] for f in frames] == list(range(1, 23))
     assert [f["prev"] for f in frames] == list(range(0, 22))
+    await socket.disconnect()
+
+
+def counting_log_reads(monkeypatch) -> list:
+    """The ``before`` of each read of the log the sockets make from now on."""
+    reads: list = []
+    read_log = ExerciseConsumer._read_log
+
+    def counted(self, before):  # type: ignore[no-untyped-def]
+        reads.append(before)
+        return read_log(self, before)
+
+    monkeypatch.setattr(ExerciseConsumer, "_read_log", counted)
+    return reads
+
+
+def live(seq: int, prev: int, text: str | None = None) -> dict:
+    """A group message as events.send_all sends it."""
+    return {"type": "event.message", "seq": seq, "prev": prev, "text": text or json.dumps({"seq": seq, "prev": prev})}
+
+
+async def test_crossed_broadcasts_are_sent_in_order_without_reading_the_log(room, monkeypatch):
+    """Two commands commit in turn but their broadcasts cross: the later waits for the earlier."""
+    started = await database_sync_to_async(start)(room)
+    reads = counting_log_reads(monkeypatch)
+    socket = await open_socket(room["exercise"].pk, token=room["ARC"].token, after=started.seq - 1)
+    await receive_until(socket, started.seq)  # the replay: the socket is in its group
+    group = team_group(room["exercise"].pk, room["ARC"].player.team_id)
+    layer = get_channel_layer()
+    await layer.group_send(group, live(started.seq + 2, started.seq + 1))
+    await layer.group_send(group, live(started.seq + 1, started.seq))
+    frames = await receive_until(socket, started.seq + 2)
+    assert [(frame["seq"], frame["prev"]) for frame in frames] == [
+        (started.seq + 1, started.seq),
+        (started.seq + 2, started.seq + 1),
+    ]
+    await asyncio.sleep(HOLD_SECONDS * 2)  # no read after the hold either
+    assert reads == [None]
+    await socket.disconnect()
+
+
+async def test_an_event_whose_predecessor_never_comes_is_healed_from_the_log(room, monkeypatch):
+    started = await database_sync_to_async(start)(room)
+    reads = counting_log_reads(monkeypatch)
+    socket = await open_socket(room["exercise"].pk, token=room["ARC"].token, after=started.seq - 1)
+    await receive_until(socket, started.seq)
+    monkeypatch.setattr(events, "broadcast", lambda event, prevs: None)  # the layer drops both
+    first = await database_sync_to_async(adhoc)(room, ["ARC"], "Dropped on the way")
+    second = await database_sync_to_async(adhoc)(room, ["ARC"], "Arrives")
+    logged = await database_sync_to_async(lambda: list(visible_after(room["exercise"], None, second.seq - 1)))()
+    text = json.dumps(logged[0])
+    await get_channel_layer().group_send(
+        team_group(room["exercise"].pk, room["ARC"].player.team_id), live(second.seq, first.seq, text)
+    )
+    frames = await receive_until(socket, second.seq)
+    assert [frame["seq"] for frame in frames] == [first.seq, second.seq]
+    assert reads == [None, second.seq + 1]  # the replay, then the heal up to the held event
     await socket.disconnect()
