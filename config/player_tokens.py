@@ -2,8 +2,9 @@
 token up again (a query joining four tables: a tenth of the command's time)."""
 
 import time
+from typing import Any
 
-from exercise.access import caller_for_token
+from exercise.access import TOKEN_LIMIT, caller_for_token
 from exercise.models import Player, Team
 from exercise.models.access import hash_token
 from exercise.roles import Caller, caller_for_player
@@ -28,12 +29,25 @@ class PlayerTokens:
             return known
         caller = caller_for_token(token)
         if caller is not None and caller.player is not None:
-            if len(self._known) >= self.KEPT:
-                self._known.clear()
             player, team = caller.player, caller.player.team
-            fields = (player.pk, player.name, team.pk, team.exercise_id, team.key, team.name)
-            self._known[hash_token(token)] = (time.monotonic() + self.SECONDS, fields)
+            self._remember(token, (player.pk, player.name, team.pk, team.exercise_id, team.key, team.name))
         return caller
+
+    async def player(self, token: str, db: Any) -> Caller | None:
+        """The player whose token this is, on an asyncio psycopg connection; None for an
+        unknown token or a staff one (whose role must be read by the full path)."""
+        known = self.known(token)
+        if known is not None:
+            return known
+        if not token or len(token) > TOKEN_LIMIT:
+            return None
+        sql, params = _fields_of_player_token(hash_token(token))
+        cursor = await db.execute(sql, params)
+        fields = await cursor.fetchone()
+        if fields is None:
+            return None
+        self._remember(token, tuple(fields))
+        return caller_for_player(_player(*fields))
 
     def known(self, token: str) -> Caller | None:
         """The player whose token this process saw lately, without asking the database."""
@@ -41,6 +55,19 @@ class PlayerTokens:
         if known is None or known[0] <= time.monotonic():
             return None
         return caller_for_player(_player(*known[1]))
+
+    def _remember(self, token: str, fields: tuple) -> None:
+        if len(self._known) >= self.KEPT:
+            self._known.clear()
+        self._known[hash_token(token)] = (time.monotonic() + self.SECONDS, fields)
+
+
+def _fields_of_player_token(digest: str) -> tuple[str, tuple]:
+    """The query for the fields kept of a player, by token digest: the ORM's SQL, for a
+    connection outside Django's."""
+    players = Player.objects.filter(tokens__digest=digest)
+    fields = players.values_list("pk", "name", "team_id", "team__exercise_id", "team__key", "team__name")
+    return fields.query.sql_with_params()
 
 
 def _player(player_id: int, name: str, team_id: int, exercise_id: int, key: str, team_name: str) -> Player:

@@ -2,13 +2,13 @@
 
 Measured in bench/hotline, Django's request cycle under uvicorn costs about 4 ms of CPU a
 request before any of our work: at 200 messages a second on two cores that is the whole
-budget. This ASGI layer answers the common case itself: a player's token this process
-already knows, a well-formed body, an open line between running teams, and nothing for
-the expectation engine to decide. It counts the player's rate in the keys Django counts
-in, writes in one statement (exercise.hotline_statement) on its own autocommitting
-connection, broadcasts, and answers as the API does, with the headers Django's own
-middleware sets. Anything else goes to Django untouched, which gives the refusal or does
-the rest; this layer never has to explain a refusal, so it never differs in one.
+budget. This ASGI layer answers the common case itself: a player's token, a well-formed
+body, an open line between running teams, and nothing for the expectation engine to
+decide. It counts the player's rate in the keys Django counts in, writes in one
+statement (exercise.hotline_statement) on its own autocommitting connection, broadcasts,
+and answers as the API does, with the headers Django's own middleware sets. Anything
+else goes to Django untouched, which gives the refusal or does the rest; this layer
+never has to explain a refusal, so it never differs in one.
 """
 
 import io
@@ -38,7 +38,6 @@ from config.ratelimits import count_player_command, give_back
 from exercise import hotline_statement
 from exercise.commands import CLIENT_ID_LIMIT, MESSAGE_LIMIT
 from exercise.events import send_all
-from exercise.roles import Caller
 from exercise.text_rules import unstorable_paths
 
 PATH = re.compile(r"/api/v1/hotlines/([1-9][0-9]{0,17})/messages")
@@ -97,13 +96,18 @@ class HotlineMessages:
             return None
         if self._security.process_request(request) is not None:  # an HTTPS redirect
             return None
-        caller = _player(request)
-        fields = _fields(body)
-        if caller is None or fields is None:
+        token, fields = _bearer_token(request), _fields(body)
+        if not token or fields is None:
             return None
         text, client_id = fields
         try:
             db, counters = await self._connections()
+            caller = player_tokens.known(token)
+            if caller is None:  # a first request in this process: look the token up
+                async with db.connection() as connection:
+                    caller = await player_tokens.player(token, connection)
+            if caller is None:
+                return None
             within, counted = await count_player_command(counters, caller.player.pk)  # type: ignore[union-attr]
         except (psycopg.OperationalError, redis.RedisError):
             logger.warning("hotline messages: the database or Redis is out of reach; Django answers", exc_info=True)
@@ -142,11 +146,9 @@ class HotlineMessages:
         return self._pool, self._redis
 
 
-def _player(request: ASGIRequest) -> Caller | None:
+def _bearer_token(request: ASGIRequest) -> str:
     kind, _, token = request.headers.get("Authorization", "").partition(" ")
-    if kind.lower() != "bearer" or not token:
-        return None
-    return player_tokens.known(token.strip())
+    return token.strip() if kind.lower() == "bearer" else ""
 
 
 def _fields(body: bytes) -> tuple[str, str | None] | None:
