@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from bench.hotline.workload import Line, team_key
-from exercise import access, exercises, hotlines
+from exercise import access, exercises, hotlines, injects
 from exercise.envelopes import visible_to
 from exercise.models import Event, Exercise, Message
 from exercise.roles import Role, caller_for_player, caller_for_user
@@ -28,7 +28,9 @@ class Setup:
 
 
 def scenario_document(teams: int) -> dict:
-    """``teams`` states and one inject, due long after the run (nothing releases meanwhile)."""
+    """``teams`` states and one inject, released by hand at the start, which expects a
+    report from every team within two hours: each team has an open expectation check
+    all through the run, as in a real exercise, and no message can meet it."""
     return {
         "key": "bench-hotline",
         "title": "Hotline benchmark",
@@ -43,6 +45,7 @@ def scenario_document(teams: int) -> dict:
                 "severity": "high",
                 "to": "all",
                 "body": "Shadowing near the disputed reef; no shots fired.",
+                "expect": [{"key": "E1", "each": "all", "event": "report.submitted", "within": "2h", "points": 5}],
             }
         ],
     }
@@ -61,6 +64,7 @@ def build(*, lines: list[Line], teams: int, players: int) -> Setup:
         for team in range(teams)
     ]
     exercises.change_status(caller=facilitator, exercise_id=exercise.pk, transition="start")
+    injects.release_now(caller=facilitator, exercise_id=exercise.pk, key="I1")
     hotline_ids = []
     for line in lines:
         caller = caller_for_player(joined[line.a][0][0])
