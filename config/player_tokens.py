@@ -33,12 +33,9 @@ class PlayerTokens:
             self._remember(token, (player.pk, player.name, team.pk, team.exercise_id, team.key, team.name))
         return caller
 
-    async def player(self, token: str, db: Any) -> Caller | None:
-        """The player whose token this is, on an asyncio psycopg connection; None for an
-        unknown token or a staff one (whose role must be read by the full path)."""
-        known = self.known(token)
-        if known is not None:
-            return known
+    async def look_up(self, token: str, db: Any) -> Caller | None:
+        """The player whose token this is, read on an asyncio psycopg connection and kept;
+        None for an unknown token or a staff one (whose role the full path reads)."""
         if not token or len(token) > TOKEN_LIMIT:
             return None
         sql, params = _fields_of_player_token(hash_token(token))

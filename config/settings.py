@@ -121,6 +121,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_POOL = {"max_connections": 100, "timeout": 20}  # connections per process, seconds to wait
 if REDIS_URL:
     # The pub/sub layer sends one Redis message per server process per broadcast and
     # keeps no per-socket Redis state: measured here, it relayed 2-3x the core layer's
@@ -137,6 +138,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "parley",
+            # redis-py refuses a 101st connection ("Too many connections": a 500 under
+            # overload, measured in bench/hotline); a blocking pool makes the request wait.
+            "OPTIONS": {"pool_class": "redis.BlockingConnectionPool", **REDIS_POOL},
         }
     }
 else:

@@ -38,6 +38,7 @@ from config.ratelimits import count_player_command, give_back
 from exercise import hotline_statement
 from exercise.commands import CLIENT_ID_LIMIT, MESSAGE_LIMIT
 from exercise.events import send_all
+from exercise.hotline_statement import Sent
 from exercise.text_rules import unstorable_paths
 
 PATH = re.compile(r"/api/v1/hotlines/([1-9][0-9]{0,17})/messages")
@@ -90,42 +91,49 @@ class HotlineMessages:
     async def _answer(self, scope: dict, hotline_id: int, body: bytes) -> HttpResponse | None:
         """The API's answer, or None for Django to give it."""
         request = ASGIRequest(scope, io.BytesIO(body))
-        try:
-            request.get_host()
-        except DisallowedHost:
-            return None
-        if self._security.process_request(request) is not None:  # an HTTPS redirect
-            return None
         token, fields = _bearer_token(request), _fields(body)
-        if not token or fields is None:
+        if not (token and fields and self._passes_django_middleware(request)):
             return None
-        text, client_id = fields
         try:
-            db, counters = await self._connections()
-            caller = player_tokens.known(token)
-            if caller is None:  # a first request in this process: look the token up
-                async with db.connection() as connection:
-                    caller = await player_tokens.player(token, connection)
-            if caller is None:
-                return None
-            within, counted = await count_player_command(counters, caller.player.pk)  # type: ignore[union-attr]
-        except (psycopg.OperationalError, redis.RedisError):
-            logger.warning("hotline messages: the database or Redis is out of reach; Django answers", exc_info=True)
+            sent = await self._send(token, hotline_id, *fields)
+        except (psycopg.OperationalError, redis.RedisError):  # as Django would be: it answers
+            logger.warning("hotline messages: the database or Redis failed; Django answers", exc_info=True)
             return None
-        sent = None
-        if within:
-            try:
-                async with db.connection() as connection:
-                    sent = await hotline_statement.send_async(connection, caller, hotline_id, text, client_id)
-            except UniqueViolation:  # this client_id was used before: Django answers from its receipt
-                pass
-            except psycopg.OperationalError:  # as Django would on a broken connection: try again there
-                logger.warning("hotline messages: the statement failed; Django answers", exc_info=True)
         if sent is None:
-            await give_back(counters, counted)
             return None
         await send_all(get_channel_layer(), sent.event, sent.stored.prevs)
         return self._response(request, sent.answer)
+
+    def _passes_django_middleware(self, request: ASGIRequest) -> bool:
+        """What Django's middleware would refuse or redirect before the API saw it."""
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return False
+        return self._security.process_request(request) is None  # None: no HTTPS redirect
+
+    async def _send(self, token: str, hotline_id: int, text: str, client_id: str | None) -> Sent | None:
+        """The message sent, or None for the full path to send or refuse. A command that
+        goes on to Django is not counted against the player's rate here, as Django counts it."""
+        db, counters = await self._connections()
+        caller = player_tokens.known(token)
+        if caller is None:  # a first request in this process
+            async with db.connection() as connection:
+                caller = await player_tokens.look_up(token, connection)
+        if caller is None:  # unknown, or staff: Django decides
+            return None
+        within, counted = await count_player_command(counters, caller.player.pk)  # type: ignore[union-attr]
+        sent = None
+        try:
+            if within:
+                async with db.connection() as connection:
+                    sent = await hotline_statement.send_async(connection, caller, hotline_id, text, client_id)
+        except UniqueViolation:  # this client_id was used before: Django answers from its receipt
+            pass
+        finally:
+            if sent is None:
+                await give_back(counters, counted)
+        return sent
 
     def _response(self, request: ASGIRequest, answer: dict[str, Any]) -> HttpResponse:
         content = json.dumps(answer, cls=NinjaJSONEncoder).encode()
@@ -142,7 +150,10 @@ class HotlineMessages:
                 _conninfo(), min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, open=False
             )
             await self._pool.open()
-            self._redis = redis.asyncio.from_url(settings.CACHES["default"]["LOCATION"])
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                settings.CACHES["default"]["LOCATION"], **settings.REDIS_POOL
+            )
+            self._redis = redis.asyncio.Redis.from_pool(pool)  # closed with the client
         return self._pool, self._redis
 
 
