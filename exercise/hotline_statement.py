@@ -12,7 +12,7 @@ own transaction and may not take expectation decisions.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from exercise.roles import Caller
 
 KIND = "hotline.message"
 
-CALL = (
+SQL = (
     "SELECT * FROM parley_hotline_message(%s::bigint, %s::bigint, %s::text, %s::text, %s::jsonb,"
     " %s::timestamptz, %s::boolean, %s::text, %s::text, %s::jsonb)"
 )
@@ -43,75 +43,81 @@ class Sent:
         return shapes.message(self.message) | {"seq": self.event.seq}
 
 
+@dataclass(frozen=True)
+class Call:
+    """One call of the function: its arguments, and what reading its row needs."""
+
+    caller: Caller
+    hotline_id: int
+    text: str
+    may_decide: bool
+    client_id: str | None = None
+    sent_at: datetime = field(default_factory=clock.now)
+
+    @property
+    def params(self) -> tuple[Any, ...]:
+        player = self.caller.player
+        assert player is not None, "only players send on a hotline"
+        # The receipt's answer is the command's answer; the ids it lacks are added in SQL.
+        answer = shapes.message(self._message(None)) | {"seq": None} if self.client_id is not None else None
+        return (
+            self.hotline_id,
+            player.team.pk,
+            self.caller.name,
+            self.text,
+            json.dumps(actor_of(self.caller)),
+            self.sent_at,
+            self.may_decide,
+            f"player:{player.pk}",
+            self.client_id,
+            json.dumps(answer) if answer else None,
+        )
+
+    def sent(self, row: tuple | None) -> Sent | None:
+        """What the function's row says was written, or None when it wrote nothing."""
+        if row is None:
+            return None
+        message_id, seq, at, exercise_time, data, prevs, open_checks = row
+        message = self._message(message_id)
+        event = Event(
+            exercise_id=message.exercise_id,
+            seq=seq,
+            at=at.astimezone(UTC),
+            exercise_time=exercise_time,
+            kind=KIND,
+            actor=actor_of(self.caller),
+            audience=Event.Audience.TEAMS,
+            data=json.loads(data),
+        )
+        cursors = {int(team): prev for team, prev in json.loads(prevs).items()}
+        return Sent(message, event, Stored(cursors, open_checks))
+
+    def _message(self, message_id: int | None) -> Message:
+        team = self.caller.player.team  # type: ignore[union-attr]
+        message = Message(
+            pk=message_id,
+            exercise_id=team.exercise_id,
+            hotline_id=self.hotline_id,
+            team=team,
+            author=self.caller.name,
+            text=self.text,
+            sent_at=self.sent_at,
+        )
+        message._state.adding = message_id is None
+        return message
+
+
 def send(caller: Caller, hotline_id: int, text: str) -> Sent | None:
     """Inside the caller's transaction, which takes the expectation decisions."""
-    args = arguments(caller, hotline_id, text, may_decide=True)
+    call = Call(caller, hotline_id, text, may_decide=True)
     with connection.cursor() as cursor:
-        cursor.execute(CALL, args)
-        row = cursor.fetchone()
-    return sent(caller, hotline_id, text, args, row)
+        cursor.execute(SQL, call.params)
+        return call.sent(cursor.fetchone())
 
 
 async def send_async(db: Any, caller: Caller, hotline_id: int, text: str, client_id: str | None) -> Sent | None:
     """On an autocommitting psycopg connection: the statement is the whole transaction,
     receipt included, and leaves expectation decisions to the full path."""
-    args = arguments(caller, hotline_id, text, may_decide=False, client_id=client_id)
-    cursor = await db.execute(CALL, args)
-    return sent(caller, hotline_id, text, args, await cursor.fetchone())
-
-
-def arguments(
-    caller: Caller, hotline_id: int, text: str, *, may_decide: bool, client_id: str | None = None
-) -> tuple[Any, ...]:
-    player = caller.player
-    assert player is not None, "only players send on a hotline"
-    sent_at = clock.now()
-    # The receipt's answer is the command's answer; the ids it lacks are added in SQL.
-    answer = _message(caller, hotline_id, text, sent_at, message_id=None) if client_id is not None else None
-    return (
-        hotline_id,
-        player.team.pk,
-        caller.name,
-        text,
-        json.dumps(actor_of(caller)),
-        sent_at,
-        may_decide,
-        f"player:{player.pk}",
-        client_id,
-        json.dumps(shapes.message(answer) | {"seq": None}) if answer else None,
-    )
-
-
-def sent(caller: Caller, hotline_id: int, text: str, args: tuple[Any, ...], row: tuple | None) -> Sent | None:
-    """What the function's row says was written, or None when it wrote nothing."""
-    if row is None:
-        return None
-    message_id, seq, at, exercise_time, data, prevs, open_checks = row
-    message = _message(caller, hotline_id, text, args[5], message_id=message_id)
-    event = Event(
-        exercise_id=message.exercise_id,
-        seq=seq,
-        at=at.astimezone(UTC),
-        exercise_time=exercise_time,
-        kind=KIND,
-        actor=json.loads(args[4]),
-        audience=Event.Audience.TEAMS,
-        data=json.loads(data),
-    )
-    cursors = {int(team): prev for team, prev in json.loads(prevs).items()}
-    return Sent(message, event, Stored(cursors, open_checks))
-
-
-def _message(caller: Caller, hotline_id: int, text: str, sent_at: datetime, *, message_id: int | None) -> Message:
-    team = caller.player.team  # type: ignore[union-attr]
-    message = Message(
-        pk=message_id,
-        exercise_id=team.exercise_id,
-        hotline_id=hotline_id,
-        team=team,
-        author=caller.name,
-        text=text,
-        sent_at=sent_at,
-    )
-    message._state.adding = message_id is None
-    return message
+    call = Call(caller, hotline_id, text, may_decide=False, client_id=client_id)
+    cursor = await db.execute(SQL, call.params)
+    return call.sent(await cursor.fetchone())

@@ -24,12 +24,12 @@ def line(postgres, facilitator, exercise):
     return {"exercise": exercise, "hotline": call, "players": players, "facilitator": facilitator}
 
 
-def statement(caller, hotline_id, text, *, may_decide=True, client_id=None):
+def statement(caller, hotline_id, text, *, may_decide=True, client_id=None, **call):
     """The function called as either caller calls it, through Django's connection."""
-    args = hotline_statement.arguments(caller, hotline_id, text, may_decide=may_decide, client_id=client_id)
+    call = hotline_statement.Call(caller, hotline_id, text, may_decide=may_decide, client_id=client_id, **call)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(hotline_statement.CALL, args)
-        return hotline_statement.sent(caller, hotline_id, text, args, cursor.fetchone())
+        cursor.execute(hotline_statement.SQL, call.params)
+        return call.sent(cursor.fetchone())
 
 
 def written(exercise):
@@ -157,11 +157,8 @@ def test_a_message_after_a_passed_deadline_is_left_to_the_full_path(line):
 def test_time_never_runs_back_along_the_seqs(line):
     arc = line["players"]["ARC"]
     last = Event.objects.filter(exercise=line["exercise"]).order_by("-seq").first()
-    args = list(hotline_statement.arguments(arc.caller, line["hotline"].pk, "Early.", may_decide=True))
-    args[5] = last.at - timedelta(seconds=30)  # sent before the last event was stamped
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(hotline_statement.CALL, args)
-        sent = hotline_statement.sent(arc.caller, line["hotline"].pk, "Early.", tuple(args), cursor.fetchone())
+    early = last.at - timedelta(seconds=30)  # sent before the last event was stamped
+    sent = statement(arc.caller, line["hotline"].pk, "Early.", sent_at=early)
     assert sent.event.at == last.at
     assert sent.event.exercise_time >= last.exercise_time
     assert Event.objects.get(exercise=line["exercise"], seq=sent.event.seq).at == last.at
