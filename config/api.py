@@ -19,6 +19,7 @@ from players.sessions import caller_for_session
 # Past the pool's timeout (20 s by default) a client has waited long enough: a second
 # is enough for a burst to pass, and spreads the retries out.
 RETRY_AFTER_SECONDS = 1
+BUSY = "The server is busy; send the request again in a moment."
 
 
 class BearerToken(HttpBearer):
@@ -112,7 +113,7 @@ def _database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
     overloaded, not broken, and the command did nothing; the client should send it again."""
     if not isinstance(exc.__cause__, PoolTimeout):
         raise exc
-    response = error_response(503, "The server is busy; send the request again in a moment.", code="unavailable")
+    response = error_response(503, BUSY, code="unavailable")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

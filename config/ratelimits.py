@@ -29,6 +29,9 @@ def count_failure(request: HttpRequest, group: str) -> None:
     get_usage(request, group=group, key="ip", rate=settings.JOIN_FAILURE_RATE, increment=True)
 
 
+TOO_MANY_COMMANDS = "Too many commands at once; wait a few seconds and send again."
+
+
 def throttle_player(request: HttpRequest) -> None:
     """429 for a player beyond what a person can type; staff and tools are not limited here."""
     caller = getattr(request, "auth", None)
@@ -37,9 +40,6 @@ def throttle_player(request: HttpRequest) -> None:
     limit, period = _rate(settings.PLAYER_COMMAND_RATE)
     if _count(_window("player-commands", f"player:{caller.player.pk}", period), period) > limit:
         raise RateLimited(TOO_MANY_COMMANDS)
-
-
-TOO_MANY_COMMANDS = "Too many commands at once; wait a few seconds and send again."
 
 
 async def count_player_command(redis: Any, player_id: int) -> tuple[bool, str]:
@@ -54,9 +54,13 @@ async def count_player_command(redis: Any, player_id: int) -> tuple[bool, str]:
     return count <= limit, key
 
 
+# Only a window still open: a decrement alone would make a key that never expires.
+_GIVE_BACK = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end return 0"
+
+
 async def give_back(redis: Any, key: str) -> None:
     """Uncount a command that another path will count again."""
-    await redis.decr(key)
+    await redis.eval(_GIVE_BACK, 1, key)
 
 
 def _window(group: str, value: str, period: int) -> str:

@@ -121,7 +121,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-REDIS_POOL = {"max_connections": 100, "timeout": 20}  # connections per process, seconds to wait
+REDIS_POOL = {"max_connections": 100, "timeout": 20}  # connections per client, seconds to wait
 if REDIS_URL:
     # The pub/sub layer sends one Redis message per server process per broadcast and
     # keeps no per-socket Redis state: measured here, it relayed 2-3x the core layer's

@@ -31,8 +31,10 @@ from django.middleware.security import SecurityMiddleware
 from ninja.responses import NinjaJSONEncoder
 from psycopg.conninfo import make_conninfo
 from psycopg.errors import UniqueViolation
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from config.api import BUSY, RETRY_AFTER_SECONDS
+from config.api_errors import error_response
 from config.player_tokens import player_tokens
 from config.ratelimits import count_player_command, give_back
 from exercise import hotline_statement
@@ -90,19 +92,28 @@ class HotlineMessages:
 
     async def _answer(self, scope: dict, hotline_id: int, body: bytes) -> HttpResponse | None:
         """The API's answer, or None for Django to give it."""
+        if scope.get("query_string"):  # Django checks it; a message needs none
+            return None
         request = ASGIRequest(scope, io.BytesIO(body))
-        token, fields = _bearer_token(request), _fields(body)
-        if not (token and fields and self._passes_django_middleware(request)):
+        token = _bearer_token(request)
+        fields = _fields(body) if token else None
+        if not (fields and self._passes_django_middleware(request)):
             return None
         try:
             sent = await self._send(token, hotline_id, *fields)
+        except PoolTimeout:  # Django's pool would be as busy: no second wait there
+            response = error_response(503, BUSY, code="unavailable")
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return self._with_headers(request, response)
         except (psycopg.OperationalError, redis.RedisError):  # as Django would be: it answers
             logger.warning("hotline messages: the database or Redis failed; Django answers", exc_info=True)
             return None
         if sent is None:
             return None
         await send_all(get_channel_layer(), sent.event, sent.stored.prevs)
-        return self._response(request, sent.answer)
+        content = json.dumps(sent.answer, cls=NinjaJSONEncoder).encode()
+        response = HttpResponse(content, status=201, content_type="application/json; charset=utf-8")
+        return self._with_headers(request, response)
 
     def _passes_django_middleware(self, request: ASGIRequest) -> bool:
         """What Django's middleware would refuse or redirect before the API saw it."""
@@ -135,10 +146,9 @@ class HotlineMessages:
                 await give_back(counters, counted)
         return sent
 
-    def _response(self, request: ASGIRequest, answer: dict[str, Any]) -> HttpResponse:
-        content = json.dumps(answer, cls=NinjaJSONEncoder).encode()
-        response = HttpResponse(content, status=201, content_type="application/json; charset=utf-8")
-        response["Content-Length"] = str(len(content))
+    def _with_headers(self, request: ASGIRequest, response: HttpResponse) -> HttpResponse:
+        """The headers Django's middleware gives an API response."""
+        response["Content-Length"] = str(len(response.content))
         self._security.process_response(request, response)
         self._frames.process_response(request, response)
         return response
@@ -146,29 +156,37 @@ class HotlineMessages:
     async def _connections(self) -> tuple[AsyncConnectionPool, Any]:
         """This process's own connections, opened on first use inside the server's loop."""
         if self._pool is None:
+            # Both made before the first await, so that a concurrent first request finds both.
+            database = connections["default"].settings_dict
             self._pool = AsyncConnectionPool(
-                _conninfo(), min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, open=False
+                _conninfo(database),
+                min_size=1,
+                max_size=POOL_SIZE,
+                timeout=database["OPTIONS"].get("pool", {}).get("timeout", 20),
+                kwargs={"autocommit": True},
+                open=False,
             )
-            await self._pool.open()
-            pool = redis.asyncio.BlockingConnectionPool.from_url(
+            counters = redis.asyncio.BlockingConnectionPool.from_url(
                 settings.CACHES["default"]["LOCATION"], **settings.REDIS_POOL
             )
-            self._redis = redis.asyncio.Redis.from_pool(pool)  # closed with the client
+            self._redis = redis.asyncio.Redis.from_pool(counters)  # closed with the client
+            await self._pool.open()
         return self._pool, self._redis
 
 
 def _bearer_token(request: ASGIRequest) -> str:
-    kind, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if kind.lower() == "bearer" else ""
+    """The token as the API's bearer authentication reads the header (no trimming)."""
+    parts = request.headers.get("Authorization", "").split(" ")
+    return " ".join(parts[1:]) if parts[0].lower() == "bearer" else ""
 
 
 def _fields(body: bytes) -> tuple[str, str | None] | None:
     """The text and client_id of a body the API would take as it stands, or None."""
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested past Python's limit: Django answers 400
         return None
-    if not isinstance(payload, dict) or any(unstorable_paths(payload)):
+    if not isinstance(payload, dict) or next(unstorable_paths(payload), None) is not None:
         return None
     text, client_id = payload.get("text"), payload.get("client_id")
     if not isinstance(text, str) or not text.strip() or len(text) > MESSAGE_LIMIT:
@@ -208,11 +226,11 @@ def _replay(body: bytes, complete: bool, receive: Any) -> Any:
     return replay
 
 
-def _conninfo() -> str:
-    """The default database's connection, as Django's settings give it (the pool's own
-    options left out)."""
-    database = connections["default"].settings_dict
-    options = {key: value for key, value in database.get("OPTIONS", {}).items() if key != "pool"}
+def _conninfo(database: dict[str, Any]) -> str:
+    """The default database's connection as Django's settings give it, with only the
+    options libpq knows (Django's own, such as the pool's, left out)."""
+    libpq = {option.keyword.decode() for option in psycopg.pq.Conninfo.get_defaults()}
+    options = {key: value for key, value in database.get("OPTIONS", {}).items() if key in libpq}
     fields = {
         "dbname": database["NAME"],
         "user": database.get("USER"),

@@ -46,6 +46,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.held: dict[int, dict] = {}  # live events waiting for an earlier one, by seq
         self.hold_timer: asyncio.Task | None = None
         self.holds = 0  # numbers the timers, so that a cancelled one's message is ignored
+        self.hold_since = 0.0
 
         caller, by_session = await database_sync_to_async(caller_from_scope)(self.scope, token)
         await self.accept()
@@ -96,16 +97,24 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             self.held[message["seq"]] = message
             if self.hold_timer is None:
                 self.holds += 1
+                self.hold_since = asyncio.get_running_loop().time()
                 self.hold_timer = asyncio.create_task(self._hold_expires(self.holds))
+            elif asyncio.get_running_loop().time() - self.hold_since >= HOLD_SECONDS:
+                # The timer's message is late or lost (it travels the same layer): do not wait on it.
+                await self._heal_held()
             return
         await self._send_live(message)
         await self._send_held()
 
     async def hold_expired(self, message: dict) -> None:
         """The earlier events did not come live: read them, and what was held, from the log."""
-        if message["hold"] != self.holds or self.hold_timer is None:
-            return
-        self.hold_timer = None
+        if message["hold"] == self.holds and self.hold_timer is not None:
+            await self._heal_held()
+
+    async def _heal_held(self) -> None:
+        if self.hold_timer is not None:
+            self.hold_timer.cancel()
+            self.hold_timer = None
         if self.held:
             await self._send_from_log(before=max(self.held) + 1)
             await self._send_held()
@@ -113,7 +122,10 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
     async def _hold_expires(self, hold: int) -> None:
         # Through the consumer's own channel, so that it is handled between events, in turn.
         await asyncio.sleep(HOLD_SECONDS)
-        await self.channel_layer.send(self.channel_name, {"type": "hold.expired", "hold": hold})
+        try:
+            await self.channel_layer.send(self.channel_name, {"type": "hold.expired", "hold": hold})
+        except Exception:  # the next event heals instead (event_message)
+            logger.warning("exercise %s socket: the hold's timer could not be sent", self.exercise_id, exc_info=True)
 
     async def _send_held(self) -> None:
         """Every held event the socket has now caught up with, in seq order."""

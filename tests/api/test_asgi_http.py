@@ -22,10 +22,11 @@ async def call(
     app: object = application,
     host: bytes = b"127.0.0.1",
     chunks: int = 1,
+    query: bytes = b"",
 ) -> tuple[int, dict, dict]:
-    """One request through an ASGI app (the servers' by default), its body sent in
-    ``chunks`` parts: status, headers and JSON body."""
-    content = b"" if body is None else json.dumps(body).encode()
+    """One request through an ASGI app (the servers' by default), its body (bytes as
+    they are, anything else as JSON) sent in ``chunks`` parts: status, headers and JSON body."""
+    content = body if isinstance(body, bytes) else b"" if body is None else json.dumps(body).encode()
     headers = [(b"host", host), (b"content-type", b"application/json")]
     if token:
         headers.append((b"authorization", f"Bearer {token}".encode()))
@@ -37,7 +38,7 @@ async def call(
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
+        "query_string": query,
         "headers": [*headers, (b"content-length", str(len(content)).encode())],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),

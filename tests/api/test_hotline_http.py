@@ -115,6 +115,9 @@ def _bodies(text: str) -> list[tuple[str, object, dict]]:
         ("not an object", [text], {}),
         ("a body past the layer's limit, in parts", {"text": "y" * 40_000}, {"chunks": 3}),
         ("an unknown host", {"text": text}, {"host": b"evil.example"}),
+        ("nested past the parser's depth", b"[" * 100_000 + b"]" * 100_000, {}),
+        ("a NUL in an unknown field's name", {"text": text, "": "\x00"}, {}),
+        ("a NUL in the query string", {"text": text}, {"query": b"x=%00"}),
     ]
 
 
@@ -231,9 +234,10 @@ async def test_several_messages_at_once_each_take_their_own_seq(line):
     )
 
 
-@pytest.mark.parametrize("who", ["facilitator", "unknown"])
+@pytest.mark.parametrize("who", ["facilitator", "unknown", "padded"])
 async def test_other_tokens_are_djangos_to_judge(line, facilitator, who):
-    token = facilitator.token if who == "facilitator" else "not-a-token"
+    padded = line["players"]["ARC"].token + " "
+    token = {"facilitator": facilitator.token, "unknown": "not-a-token", "padded": padded}[who]
     request = {"token": token, "body": {"text": "Staff on the line."}}
     try:
         status, _headers, answer = await call("POST", line["path"], app=line["app"], **request)

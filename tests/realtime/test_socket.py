@@ -287,3 +287,25 @@ async def test_an_event_whose_predecessor_never_comes_is_healed_from_the_log(roo
     assert [frame["seq"] for frame in frames] == [first.seq, second.seq]
     assert reads == [None, second.seq + 1]  # the replay, then the heal up to the held event
     await socket.disconnect()
+
+
+async def test_a_hold_whose_timer_never_fires_is_healed_by_the_next_event(room, monkeypatch):
+    """The timer travels the channel layer too; if it is lost, the next event heals."""
+    started = await database_sync_to_async(start)(room)
+    socket = await open_socket(room["exercise"].pk, token=room["ARC"].token, after=started.seq - 1)
+    await receive_until(socket, started.seq)
+
+    async def lost(self, hold):  # type: ignore[no-untyped-def]
+        return None
+
+    monkeypatch.setattr(ExerciseConsumer, "_hold_expires", lost)
+    monkeypatch.setattr(events, "broadcast", lambda event, prevs: None)  # the layer drops all three
+    dropped = [await database_sync_to_async(adhoc)(room, ["ARC"], f"Update {n}") for n in range(3)]
+    group = team_group(room["exercise"].pk, room["ARC"].player.team_id)
+    layer = get_channel_layer()
+    await layer.group_send(group, live(dropped[1].seq, dropped[0].seq))
+    assert await socket.receive_nothing(timeout=HOLD_SECONDS * 5)  # held, and past its time
+    await layer.group_send(group, live(dropped[2].seq, dropped[1].seq))
+    frames = await receive_until(socket, dropped[2].seq)
+    assert [frame["seq"] for frame in frames] == [event.seq for event in dropped]
+    await socket.disconnect()
