@@ -10,16 +10,11 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, SessionAuth
 from psycopg_pool import PoolTimeout
 
-from config.api_errors import domain_error_response, error_response, validation_details
+from config.api_errors import busy_response, domain_error_response, error_response, validation_details
 from config.player_tokens import player_tokens
 from exercise.errors import DomainError
 from exercise.roles import Caller, caller_for_user
 from players.sessions import caller_for_session
-
-# Past the pool's timeout (20 s by default) a client has waited long enough: a second
-# is enough for a burst to pass, and spreads the retries out.
-RETRY_AFTER_SECONDS = 1
-BUSY = "The server is busy; send the request again in a moment."
 
 
 class BearerToken(HttpBearer):
@@ -113,9 +108,7 @@ def _database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
     overloaded, not broken, and the command did nothing; the client should send it again."""
     if not isinstance(exc.__cause__, PoolTimeout):
         raise exc
-    response = error_response(503, BUSY, code="unavailable")
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return busy_response()
 
 
 api.add_router("", "facilitator.api.router")

@@ -46,6 +46,18 @@ def error_response(status: int, message: str, details: Sequence[dict[str, Any]] 
     return JsonResponse(body, status=status)
 
 
+# Past the pool's timeout (20 s by default) a client has waited long enough: a second
+# is enough for a burst to pass, and spreads the retries out.
+RETRY_AFTER_SECONDS = 1
+
+
+def busy_response() -> JsonResponse:
+    """No database connection came free in time: overloaded, not broken; send again."""
+    response = error_response(503, "The server is busy; send the request again in a moment.", code="unavailable")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def domain_error_response(exc: errors.DomainError) -> JsonResponse:
     return error_response(STATUS_OF.get(type(exc), 400), exc.message, exc.details, exc.code)
 

@@ -87,6 +87,14 @@ def checked_text(text: object, *, limit: int, path: str = "text", what: str = "T
     return text
 
 
+def checked_client_id(client_id: object) -> None:
+    """A client_id as sent: 1 to 100 characters."""
+    if not isinstance(client_id, str) or not client_id or len(client_id) > CLIENT_ID_LIMIT:
+        raise Invalid(
+            "client_id must be 1 to 100 characters.", [{"path": "client_id", "message": "1 to 100 characters"}]
+        )
+
+
 def idempotent(
     *, caller: Caller, exercise_id: int, client_id: str | None, kind: str, model: type[M], run: Callable[[], Done]
 ) -> Done:
@@ -96,10 +104,7 @@ def idempotent(
     if client_id is None:
         with transaction.atomic():
             return run()
-    if not isinstance(client_id, str) or not client_id or len(client_id) > CLIENT_ID_LIMIT:
-        raise Invalid(
-            "client_id must be 1 to 100 characters.", [{"path": "client_id", "message": "1 to 100 characters"}]
-        )
+    checked_client_id(client_id)
     actor = f"player:{caller.player.pk}" if caller.player else f"user:{caller.user.pk}"  # type: ignore[union-attr]
     earlier = _receipt(actor, client_id, kind, model)
     if earlier:

@@ -33,12 +33,12 @@ from psycopg.conninfo import make_conninfo
 from psycopg.errors import UniqueViolation
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from config.api import BUSY, RETRY_AFTER_SECONDS
-from config.api_errors import error_response
+from config.api_errors import busy_response
 from config.player_tokens import player_tokens
 from config.ratelimits import count_player_command, give_back
 from exercise import hotline_statement
-from exercise.commands import CLIENT_ID_LIMIT, MESSAGE_LIMIT
+from exercise.commands import MESSAGE_LIMIT, checked_client_id, checked_text
+from exercise.errors import DomainError
 from exercise.events import send_all
 from exercise.hotline_statement import Sent
 from exercise.text_rules import unstorable_paths
@@ -102,9 +102,7 @@ class HotlineMessages:
         try:
             sent = await self._send(token, hotline_id, *fields)
         except PoolTimeout:  # Django's pool would be as busy: no second wait there
-            response = error_response(503, BUSY, code="unavailable")
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return self._with_headers(request, response)
+            return self._with_headers(request, busy_response())
         except (psycopg.OperationalError, redis.RedisError):  # as Django would be: it answers
             logger.warning("hotline messages: the database or Redis failed; Django answers", exc_info=True)
             return None
@@ -189,9 +187,11 @@ def _fields(body: bytes) -> tuple[str, str | None] | None:
     if not isinstance(payload, dict) or next(unstorable_paths(payload), None) is not None:
         return None
     text, client_id = payload.get("text"), payload.get("client_id")
-    if not isinstance(text, str) or not text.strip() or len(text) > MESSAGE_LIMIT:
-        return None
-    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_LIMIT):
+    try:  # the command's own rules; a refusal is Django's to give
+        checked_text(text, limit=MESSAGE_LIMIT)
+        if client_id is not None:
+            checked_client_id(client_id)
+    except DomainError:
         return None
     return text, client_id
 
