@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Max, Q, QuerySet
 
 from exercise.models import Event, Exercise, Team
+from exercise.review.wording import describe
 
 
 def staff_group(exercise_id: int) -> str:
@@ -26,6 +27,8 @@ def envelope(event: Event, prev: int) -> dict[str, Any]:
         "exercise_time": event.exercise_time,
         "actor": event.actor,
         "data": event.data,
+        # The sentence the event reads as, the same in the feed, the review and the exports.
+        "summary": describe({"kind": event.kind, "actor": event.actor, "data": event.data}),
     }
 
 
