@@ -1,8 +1,9 @@
 """Unilateral actions: the observable moves of a state, on the escalation ladder."""
 
-from exercise import clock, events
+from exercise import clock, events, expectations
 from exercise.commands import MESSAGE_LIMIT, Done, acting_team, idempotent, live_exercise
 from exercise.errors import Invalid, TooLarge
+from exercise.event_data import ActionData
 from exercise.models import Action, Event
 from exercise.roles import Caller
 from exercise.steps import ACTION_STEPS, LADDER
@@ -39,16 +40,17 @@ def take(*, caller: Caller, exercise_id: int, kind: object, text: object = "", c
             exercise=exercise,
             kind="action.taken",
             actor=caller,
-            data={
-                "action": action.pk,
-                "team": team.key,
-                "kind": kind,
-                "text": text,
-                "escalation": team.escalation,
-                "rung": LADDER[team.escalation],
-            },
+            data=ActionData(
+                action=action.pk,
+                team=team.key,
+                kind=kind,
+                text=text,
+                escalation=team.escalation,
+                rung=LADDER[team.escalation],
+            ),
             audience=Event.Audience.EVERYONE,
         )
+        expectations.on_event(exercise=exercise, event=event)
         return Done(action, event.seq)
 
     return idempotent(caller=caller, exercise_id=exercise_id, client_id=client_id, kind="action", model=Action, run=run)

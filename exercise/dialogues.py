@@ -5,9 +5,11 @@ The participants are the convener and the invitees, from the start; a facilitato
 convene a meeting of teams without being a participant. Proposing a statement endorses it.
 """
 
+from typing import Any
+
 from django.db import transaction
 
-from exercise import clock, events
+from exercise import clock, events, expectations
 from exercise.commands import (
     MESSAGE_LIMIT,
     TITLE_LIMIT,
@@ -19,6 +21,7 @@ from exercise.commands import (
     teams_by_keys,
 )
 from exercise.errors import Invalid, InvalidState, NotFound
+from exercise.event_data import DialogueData, DialogueMessageData, EventData, StatementData
 from exercise.models import Dialogue, Event, Exercise, Message, Statement, Team
 from exercise.roles import Caller, Role
 
@@ -35,7 +38,8 @@ def convene(*, caller: Caller, exercise_id: int, title: object, invite: object, 
             raise Invalid("A dialogue needs at least two teams.", [{"path": "invite", "message": "invite others"}])
         dialogue = Dialogue.objects.create(exercise=exercise, title=title, convener=convener, convened_at=clock.now())
         dialogue.participants.set(participants)
-        return Done(dialogue, _log(exercise, dialogue, "dialogue.convened", caller, participants).seq)
+        data = DialogueData(**_meeting(dialogue, participants))
+        return Done(dialogue, _log(exercise, "dialogue.convened", caller, participants, data).seq)
 
     return idempotent(
         caller=caller, exercise_id=exercise_id, client_id=client_id, kind="dialogue", model=Dialogue, run=run
@@ -50,8 +54,10 @@ def send_message(*, caller: Caller, dialogue_id: int, text: object, client_id: s
         message = Message.objects.create(
             exercise=exercise, dialogue=dialogue, team=team, author=caller.name, text=text, sent_at=clock.now()
         )
-        extra = {"text": text, "message": message.pk, "from": team.key if team else None}
-        return Done(message, _log(exercise, dialogue, "dialogue.message", caller, participants, **extra).seq)
+        data = DialogueMessageData(
+            **_meeting(dialogue, participants), text=text, message=message.pk, from_=team.key if team else None
+        )
+        return Done(message, _log(exercise, "dialogue.message", caller, participants, data).seq)
 
     return idempotent(
         caller=caller,
@@ -130,31 +136,31 @@ def _dialogue_for(
     return dialogue, exercise, team, participants
 
 
-def _log(exercise: Exercise, dialogue: Dialogue, kind: str, caller: Caller, participants: list[Team], **extra) -> Event:  # type: ignore[no-untyped-def]
-    data = {"dialogue": dialogue.pk, "title": dialogue.title, "participants": [t.key for t in participants]}
-    return events.append(
-        exercise=exercise,
-        kind=kind,
-        actor=caller,
-        data=data | extra,
-        audience=Event.Audience.TEAMS,
-        recipients=participants,
+def _meeting(dialogue: Dialogue, participants: list[Team]) -> dict[str, Any]:
+    return {"dialogue": dialogue.pk, "title": dialogue.title, "participants": [t.key for t in participants]}
+
+
+def _log(exercise: Exercise, kind: str, caller: Caller | None, participants: list[Team], data: EventData) -> Event:
+    """A dialogue's event, and the expectations the acting team (or, for an adoption,
+    every signatory) meets by it."""
+    event = events.append(
+        exercise=exercise, kind=kind, actor=caller, data=data, audience=Event.Audience.TEAMS, recipients=participants
     )
+    expectations.on_event(exercise=exercise, event=event)
+    return event
 
 
 def _log_statement(
     exercise: Exercise, statement: Statement, kind: str, caller: Caller | None, participants: list[Team]
 ) -> Event:
-    data = {
-        "statement": statement.pk,
-        "dialogue": statement.dialogue_id,
-        "title": statement.dialogue.title,
-        "text": statement.text,
-        "proposer": statement.proposer.key if statement.proposer else None,
-        "endorsed_by": sorted(statement.endorsed_by.values_list("key", flat=True)),
-        "participants": [t.key for t in participants],
-        "adopted": statement.adopted_at is not None,
-    }
-    return events.append(
-        exercise=exercise, kind=kind, actor=caller, data=data, audience=Event.Audience.TEAMS, recipients=participants
+    data = StatementData(
+        statement=statement.pk,
+        dialogue=statement.dialogue_id,
+        title=statement.dialogue.title,
+        text=statement.text,
+        proposer=statement.proposer.key if statement.proposer else None,
+        endorsed_by=sorted(statement.endorsed_by.values_list("key", flat=True)),
+        participants=[t.key for t in participants],
+        adopted=statement.adopted_at is not None,
     )
+    return _log(exercise, kind, caller, participants, data)

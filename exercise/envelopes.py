@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 
+from exercise.catalogue import sentence
 from exercise.models import Event, Exercise, Team
-from exercise.review.wording import describe
 
 
 def staff_group(exercise_id: int) -> str:
@@ -28,7 +28,7 @@ def envelope(event: Event, prev: int) -> dict[str, Any]:
         "actor": event.actor,
         "data": event.data,
         # The sentence the event reads as, the same in the feed, the review and the exports.
-        "summary": describe({"kind": event.kind, "actor": event.actor, "data": event.data}),
+        "summary": sentence({"kind": event.kind, "actor": event.actor, "data": event.data}),
     }
 
 

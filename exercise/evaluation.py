@@ -5,6 +5,7 @@ from django.db import transaction
 from exercise import clock, events
 from exercise.commands import Done, checked_text, team_by_key
 from exercise.errors import Invalid, InvalidState, NotFound
+from exercise.event_data import NoteData, RatingData
 from exercise.models import Event, Exercise, Objective, Rating
 from exercise.roles import Caller, Role, require_role
 
@@ -40,14 +41,9 @@ def rate(
             exercise=exercise,
             kind="rating.given",
             actor=caller,
-            data={
-                "rating": row.pk,
-                "team": rated.key,
-                "objective": found.key,
-                "value": rating,
-                "note": note,
-                "evaluator": caller.name,
-            },
+            data=RatingData(
+                rating=row.pk, team=rated.key, objective=found.key, value=rating, note=note, evaluator=caller.name
+            ),
             audience=Event.Audience.STAFF,
         )
         return Done(row, event.seq)
@@ -63,7 +59,7 @@ def add_note(*, caller: Caller, exercise_id: int, text: object, team: object = N
             exercise=exercise,
             kind="note.added",
             actor=caller,
-            data={"text": text, "team": about, "author": caller.name},
+            data=NoteData(text=text, team=about, author=caller.name),
             audience=Event.Audience.STAFF,
         )
 

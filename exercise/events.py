@@ -10,11 +10,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
-from exercise import clock
+from exercise import catalogue, clock
 from exercise.envelopes import envelope_text, staff_group, team_group
-from exercise.errors import InvalidState
-from exercise.event_kinds import ALL_KINDS
-from exercise.models import Event, Exercise, ExpectationCheck, Team
+from exercise.event_data import EventData
+from exercise.models import Event, Exercise, Team
 from exercise.roles import Caller
 
 logger = logging.getLogger(__name__)
@@ -34,32 +33,30 @@ def append(
     exercise: Exercise,
     kind: str,
     actor: Caller | None,
-    data: dict[str, Any],
+    data: EventData,
     audience: Event.Audience,
     recipients: Iterable[Team] = (),
     at: datetime | None = None,
-    while_running: bool = False,
 ) -> Event:
-    """Write one event with the exercise's next seq, inside the caller's transaction.
+    """Write one event with the exercise's next seq, inside the caller's transaction, and
+    schedule its broadcast for the commit. ``data`` must be the kind's schema (catalogue).
 
     Callers save their own changes to the exercise first: its clock is read from the row.
     A command that re-anchors the clock passes its own ``at``, so the event sits exactly
-    where the clock changed. A command that did not lock the exercise before its own work
-    passes ``while_running``: the exercise must still be running when the seq is taken.
+    where the clock changed.
 
     Taking the seq is an UPDATE of the exercise row, which holds the row's lock until the
     commit: appends in one exercise take turns, and seq has no gaps and no repeats. Append
-    last, so that the lock covers little more than the append and the commit.
+    last, so that the lock covers little more than the append and the commit. Deciding
+    the expectations an event meets is the calling service's job (expectations.on_event).
     """
-    recipients = list(recipients)
-    if kind not in ALL_KINDS:
-        raise ValueError(f"unknown event kind {kind}")
+    stored_data = catalogue.checked_data(kind, data, audience)
+    recipients = list(recipients) if audience == Event.Audience.TEAMS else []
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append() must run inside the transaction of the change it records")
-    counter = _next_seq(exercise.pk)
-    if while_running and counter.status != Exercise.Status.RUNNING:
-        raise InvalidState(f"The exercise is {counter.status}; commands are taken while it runs.")
-    at = at or clock.now()
+    # Time runs with the seqs: an event is never stamped before the one it follows, even
+    # when its writer read the clock before a concurrent writer took the previous seq.
+    counter, at = _next_seq(exercise.pk, at or clock.now())
     exercise.last_seq = counter.last_seq
     event = Event(
         exercise=exercise,
@@ -69,35 +66,36 @@ def append(
         kind=kind,
         actor=actor_of(actor),
         audience=audience,
-        data=data,
+        data=stored_data,
     )
-    if audience != Event.Audience.TEAMS:
-        recipients = []
-    recorded(event, _store(event, recipients), exercise)
+    recorded(event, _store(event, recipients))
     return event
 
 
-def recorded(event: Event, stored: "Stored", exercise: Exercise | None = None) -> None:
-    """What follows an event's insert, in its transaction: the broadcast once committed,
-    and the expectation decisions the event takes."""
+def recorded(event: Event, stored: "Stored") -> None:
+    """What follows an event's insert, in its transaction: the broadcast once committed.
+    The event remembers whether expectations were open, so the engine can skip it."""
+    event.open_checks = stored.open_checks
     transaction.on_commit(lambda: broadcast(event, stored.prevs))
-    if stored.open_checks and (event.actor.get("team") or event.kind == "statement.adopted"):
-        from exercise import expectations  # decisions append events themselves
-
-        exercise = exercise or Exercise.objects.get(pk=event.exercise_id)
-        expectations.on_event(exercise=exercise, event=event)
 
 
-def _next_seq(exercise_id: int) -> Exercise:
+def _next_seq(exercise_id: int, at: datetime) -> tuple[Exercise, datetime]:
     """Bump the exercise's seq counter, locking its row until the commit; the row's new
-    counter, status and clock. The UPDATE waits for an earlier holder's commit, then reads
-    the row as that commit left it."""
-    bumped = Exercise.objects.raw(
-        "UPDATE exercise_exercise SET last_seq = last_seq + 1 WHERE id = %s "
-        "RETURNING id, last_seq, status, speed, clock_base, clock_anchor",
-        [exercise_id],
+    counter, status and clock, and the event's time (``at``, or the previous event's if
+    that is later: parley_event_time, migration 0005). The UPDATE waits for an earlier
+    holder's commit, then reads the row as that commit left it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH bumped AS (UPDATE exercise_exercise SET last_seq = last_seq + 1 WHERE id = %s "
+            "RETURNING id, last_seq, status, speed, clock_base, clock_anchor) "
+            "SELECT bumped.*, parley_event_time(id, last_seq, %s) FROM bumped",
+            [exercise_id, at],
+        )
+        pk, last_seq, status, speed, clock_base, clock_anchor, event_at = cursor.fetchone()
+    counter = Exercise(
+        pk=pk, last_seq=last_seq, status=status, speed=speed, clock_base=clock_base, clock_anchor=clock_anchor
     )
-    return next(iter(bumped))
+    return counter, event_at
 
 
 @dataclass(frozen=True)
@@ -106,38 +104,10 @@ class Stored:
     open_checks: bool  # whether the exercise has undecided expectations
 
 
-def _store(event: Event, recipients: list[Team]) -> Stored:
-    """Insert the event and its recipients, and move the cursors of the teams that see it.
-
-    Runs after _next_seq() took the exercise's lock, so cursors move in seq order and
-    what is read here is what every earlier append committed. PostgreSQL does it in one
-    statement; SQLite, which lets one writer in at a time, through the ORM.
-    """
-    if event.audience == Event.Audience.STAFF:
-        seeing = None
-    else:
-        seeing = [team.pk for team in recipients] if event.audience == Event.Audience.TEAMS else "all"
-    if connection.vendor == "postgresql":
-        return _store_in_one_statement(event, seeing)
-    event.save(force_insert=True)
-    if recipients:
-        Event.recipients.through.objects.bulk_create(
-            Event.recipients.through(event_id=event.pk, team_id=team.pk) for team in recipients
-        )
-    teams = Team.objects.filter(exercise_id=event.exercise_id)
-    if seeing is None:
-        teams = teams.none()
-    elif seeing != "all":
-        teams = teams.filter(pk__in=seeing)
-    prevs = dict(teams.values_list("pk", "last_visible_seq"))
-    teams.update(last_visible_seq=event.seq)
-    open_checks = ExpectationCheck.objects.filter(exercise_id=event.exercise_id, status=ExpectationCheck.Status.OPEN)
-    return Stored(prevs, open_checks.exists())
-
-
-# PostgreSQL does the whole of _store() in one round trip. The cursor UPDATE joins the team
-# table to itself: the joined copy is read from the statement's snapshot, so it returns
-# each cursor as it was before this event moved it.
+# The whole insert in one round trip: the event, its recipients, and the cursors of the
+# teams that see it. It runs after _next_seq() took the exercise's lock, so cursors move
+# in seq order. The cursor UPDATE joins the team table to itself: the joined copy is read
+# from the statement's snapshot, so it returns each cursor as it was before this event.
 _STORE_SQL = """
 WITH event AS (
     INSERT INTO exercise_event (exercise_id, seq, at, exercise_time, kind, actor, audience, data)
@@ -163,7 +133,7 @@ SELECT
 """
 
 
-def _store_in_one_statement(event: Event, seeing: list[int] | str | None) -> Stored:
+def _store(event: Event, recipients: list[Team]) -> Stored:
     def prepared(name: str) -> Any:
         return Event._meta.get_field(name).get_db_prep_save(getattr(event, name), connection)
 
@@ -179,9 +149,9 @@ def _store_in_one_statement(event: Event, seeing: list[int] | str | None) -> Sto
                 "actor": prepared("actor"),
                 "audience": event.audience,
                 "data": prepared("data"),
-                "teams": seeing if isinstance(seeing, list) else [],
-                "moves": seeing is not None,
-                "all": seeing == "all",
+                "teams": [team.pk for team in recipients],
+                "moves": event.audience != Event.Audience.STAFF,
+                "all": event.audience == Event.Audience.EVERYONE,
             },
         )
         event_id, prevs, open_checks = cursor.fetchone()

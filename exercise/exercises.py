@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from exercise import clock, events, expectations
 from exercise.errors import Invalid, InvalidState, NotFound
+from exercise.event_data import ClockData, SpeedData
 from exercise.models import Event, Exercise, ExerciseInject, Scenario, Team
 from exercise.roles import Caller, Role, require_role
 
@@ -95,7 +96,7 @@ def change_status(*, caller: Caller, exercise_id: int, transition: str) -> Exerc
             exercise=exercise,
             kind=kind,
             actor=caller,
-            data={"status": exercise.status, "speed": exercise.speed},
+            data=ClockData(status=exercise.status, speed=exercise.speed),
             audience=Event.Audience.EVERYONE,
             at=at,
         )
@@ -120,7 +121,7 @@ def set_speed(*, caller: Caller, exercise_id: int, speed: object) -> Exercise:
             exercise=exercise,
             kind="exercise.speed_changed",
             actor=caller,
-            data={"status": exercise.status, "speed": new_speed, "previous": previous},
+            data=SpeedData(status=exercise.status, speed=new_speed, previous=previous),
             audience=Event.Audience.EVERYONE,
             at=at,
         )

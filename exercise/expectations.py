@@ -6,7 +6,8 @@ Decisions are staff-only events naming the seq that decided them (none for a dea
 
 from django.db.models import Q
 
-from exercise import clock, events
+from exercise import clock, events, triggers
+from exercise.event_data import ExpectationData
 from exercise.expectation_rules import acting_teams, concerned_teams, is_past, meets
 from exercise.models import Event, Exercise, ExerciseInject, ExpectationCheck
 
@@ -34,11 +35,14 @@ def open_checks(*, exercise: Exercise, item: ExerciseInject, release: Event) -> 
 
 
 def on_event(*, exercise: Exercise, event: Event) -> None:
-    """Decide the open checks a team's act meets. Runs inside the event's transaction.
+    """Decide the open checks a team's act meets: every service that appends a team's
+    act calls this after the append, inside the event's transaction.
 
     Deadlines the clock passed before this event are decided first, as the recompute
     does, even if the tick that would have noticed them has not run yet.
     """
+    if not event.open_checks:
+        return
     envelope = {"kind": event.kind, "actor": event.actor, "data": event.data, "exercise_time": event.exercise_time}
     if not acting_teams(envelope):
         return
@@ -77,8 +81,6 @@ def next_deadline(exercise: Exercise) -> float | None:
 def _decide(
     exercise: Exercise, check: ExpectationCheck, status: str, *, decided_by: int | None = None, met_by: str = ""
 ) -> None:
-    from exercise import injects  # injects opens checks on release; imported here to avoid a cycle
-
     check.status = status
     check.decided_by = decided_by
     check.met_by = met_by
@@ -89,23 +91,23 @@ def _decide(
         exercise=exercise,
         kind=kind,
         actor=None,
-        data={
-            "expectation": expectation.key,
-            "inject": expectation.inject.key,
-            "team": check.team.key if check.team else None,
-            "teams": check.teams,
-            "met_by": met_by or None,
-            "points": expectation.points if status == ExpectationCheck.Status.MET else 0,
-            "objective": expectation.objective.key if expectation.objective_id else None,
-            "deadline": check.deadline,
-            "decided_by": decided_by,
-        },
+        data=ExpectationData(
+            expectation=expectation.key,
+            inject=expectation.inject.key,
+            team=check.team.key if check.team else None,
+            teams=check.teams,
+            met_by=met_by or None,
+            points=expectation.points if status == ExpectationCheck.Status.MET else 0,
+            objective=expectation.objective.key if expectation.objective_id else None,
+            deadline=check.deadline,
+            decided_by=decided_by,
+        ),
         audience=Event.Audience.STAFF,
     )
     siblings = ExpectationCheck.objects.filter(exercise=exercise, expectation=expectation)
     if status == ExpectationCheck.Status.MISSED:
         # {missed: E} fires when E is missed by at least one team it concerns.
-        injects.schedule_triggered(exercise=exercise, trigger="missed", ref=expectation.key, at=decision.exercise_time)
+        triggers.schedule_triggered(exercise=exercise, trigger="missed", ref=expectation.key, at=decision.exercise_time)
     elif not siblings.filter(~Q(status=ExpectationCheck.Status.MET)).exists():
         # {met: E} fires when E is met by every team it concerns.
-        injects.schedule_triggered(exercise=exercise, trigger="met", ref=expectation.key, at=decision.exercise_time)
+        triggers.schedule_triggered(exercise=exercise, trigger="met", ref=expectation.key, at=decision.exercise_time)

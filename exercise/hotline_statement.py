@@ -1,14 +1,15 @@
 """A hotline message in one round trip to PostgreSQL: the busiest command of an exercise.
 
-The function ``parley_hotline_message`` (migration 0004) checks the line, takes the seq
+The function ``parley_hotline_message`` (migrations 0004 and 0005) is the one writer of a
+hotline message. It checks the line, takes the seq
 and writes the message, its event, the event's recipients and the teams' cursors, all
-under the same locks, in the same order, as the full path in ``hotlines`` would. It
-writes only the common case and answers no row otherwise; the caller then takes the full
-path, which explains the refusal, or does what the function left to it.
+under the locks, and in the order, of every other hotline command. It writes only an
+open line's message and answers no row otherwise; ``hotlines`` then says why.
 
 Two callers share it: ``hotlines.send_message`` inside its transaction, and the hotline
 POST that runs on the event loop (``players.hotline_http``), where the statement is its
-own transaction and may not take expectation decisions.
+own transaction and may not take expectation decisions (the function then leaves a
+message that might decide one to Django's path).
 """
 
 import json
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 
-from exercise import clock, shapes
+from exercise import catalogue, clock, shapes
 from exercise.events import Stored, actor_of
 from exercise.models import Event, Message
 from exercise.roles import Caller
@@ -89,6 +90,8 @@ class Call:
             audience=Event.Audience.TEAMS,
             data=json.loads(data),
         )
+        # The function shapes the data in SQL; the catalogue's schema is the judge of it.
+        catalogue.kind(KIND).data.model_validate(event.data)
         cursors = {int(team): prev for team, prev in json.loads(prevs).items()}
         return Sent(message, event, Stored(cursors, open_checks))
 

@@ -4,17 +4,17 @@ A call is requested, then accepted or declined; an open line carries messages bo
 until either side closes it. Between two teams one call at a time may be requested or
 open. A facilitator can cut the line between two teams (an outage inject) and restore it.
 
-Messages are the busy path: they do not lock the exercise for their work, only the
-hotline's row, and take the exercise's lock last, with the seq (events.append); on
-PostgreSQL the common case is one round trip (hotline_statement). So
-that two commands never wait for each other's locks in turn, every command here that
-touches an existing hotline locks the hotline before the exercise.
+Messages are the busy path: one writer, the database function behind hotline_statement,
+writes them in one round trip, for this module and the event-loop layer alike; when it
+writes nothing, this module only says why. So that two commands never wait for each
+other's locks in turn, every command here that touches an existing hotline locks the
+hotline before the exercise.
 """
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
-from exercise import clock, events, hotline_statement
+from exercise import clock, events, expectations, hotline_statement
 from exercise.commands import (
     MESSAGE_LIMIT,
     Done,
@@ -26,6 +26,7 @@ from exercise.commands import (
     team_by_key,
 )
 from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound
+from exercise.event_data import HotlineData, OutageData
 from exercise.models import Event, Exercise, Hotline, HotlineOutage, Message, Team
 from exercise.roles import Caller, Role, require_role
 
@@ -83,7 +84,13 @@ def send_message(*, caller: Caller, hotline_id: int, text: object, client_id: st
     text = checked_text(text, limit=MESSAGE_LIMIT, what="A message")
 
     def run() -> Done:
-        return _send_in_one_statement(caller, hotline_id, text) or _send(caller, hotline_id, text)
+        sent = hotline_statement.send(caller, hotline_id, text) if caller.player is not None else None
+        if sent is None:
+            _open_line(caller, hotline_id)  # raises the refusal the function met
+            raise InvalidState("The line changed while the message was sent; send it again.")
+        events.recorded(sent.event, sent.stored)
+        expectations.on_event(exercise=_exercise(sent.message.exercise_id), event=sent.event)
+        return Done(sent.message, sent.event.seq)
 
     # A player's own exercise: the hotline must be in it, or the command is refused.
     exercise_id = caller.player.team.exercise_id if caller.player else 0
@@ -92,47 +99,15 @@ def send_message(*, caller: Caller, hotline_id: int, text: object, client_id: st
     )
 
 
-def _send_in_one_statement(caller: Caller, hotline_id: int, text: str) -> Done | None:
-    """PostgreSQL's one round trip for an open line between running teams; None otherwise."""
-    if caller.player is None or connection.vendor != "postgresql":
-        return None
-    sent = hotline_statement.send(caller, hotline_id, text)
-    if sent is None:
-        return None
-    events.recorded(sent.event, sent.stored)
-    return Done(sent.message, sent.event.seq)
-
-
-def _send(caller: Caller, hotline_id: int, text: str) -> Done:
-    """Any database, statement by statement; the refusals are given here."""
-    hotline, team = _open_line(caller, hotline_id)
-    message = Message.objects.create(
-        exercise_id=hotline.exercise_id,
-        hotline=hotline,
-        team=team,
-        author=caller.name,
-        text=text,
-        sent_at=clock.now(),
-    )
-    extra = {"text": text, "message": message.pk}
-    event = _log(hotline.exercise, hotline, "hotline.message", caller, while_running=True, **extra)
-    return Done(message, event.seq)
-
-
 def _open_line(caller: Caller, hotline_id: int) -> tuple[Hotline, Team]:
-    """The open hotline, locked against closing and cutting, and the caller's team on it.
-
-    The exercise is not locked: append() checks again that it still runs. Refusals come
-    in the order _own_hotline() gives them.
-    """
-    lines = Hotline.objects.select_related("exercise", "caller", "callee").select_for_update(of=("self",), no_key=True)
-    hotline = lines.filter(pk=hotline_id).first()
+    """The open hotline and the caller's team on it, or the refusal, in the order
+    _own_hotline() gives them."""
+    hotline = Hotline.objects.select_related("exercise", "caller", "callee").filter(pk=hotline_id).first()
     if hotline is None:
         raise NotFound(f"There is no hotline {hotline_id}.")
     team = _member(caller, hotline, running(hotline.exercise))
     if hotline.status != Hotline.Status.OPEN:
         raise InvalidState(f"This call is {hotline.status}; messages need an open line.")
-    # A separate statement: it sees an outage committed while this one waited for the row.
     _refuse_if_cut(hotline.exercise, hotline.caller, hotline.callee)
     return hotline, team
 
@@ -210,19 +185,18 @@ def _refuse_if_cut(exercise: Exercise, a: Team, b: Team) -> None:
         raise InvalidState(f"The line between {a.key} and {b.key} is down.")
 
 
-def _log(
-    exercise: Exercise, hotline: Hotline, kind: str, caller: Caller, *, while_running: bool = False, **extra: object
-) -> Event:
-    data = {"hotline": hotline.pk, "from": hotline.caller.key, "to": hotline.callee.key, "status": hotline.status}
-    return events.append(
+def _log(exercise: Exercise, hotline: Hotline, kind: str, caller: Caller) -> Event:
+    """A call's event, and the expectations the calling or answering team's act meets."""
+    event = events.append(
         exercise=exercise,
         kind=kind,
         actor=caller,
-        data=data | extra,
+        data=HotlineData(hotline=hotline.pk, from_=hotline.caller.key, to=hotline.callee.key, status=hotline.status),
         audience=Event.Audience.TEAMS,
         recipients=[hotline.caller, hotline.callee],
-        while_running=while_running,
     )
+    expectations.on_event(exercise=exercise, event=event)
+    return event
 
 
 def _log_outage(exercise: Exercise, outage: HotlineOutage, kind: str, caller: Caller) -> Event:
@@ -233,7 +207,7 @@ def _log_outage(exercise: Exercise, outage: HotlineOutage, kind: str, caller: Ca
         exercise=exercise,
         kind=kind,
         actor=caller,
-        data={"hotline": current, "outage": outage.pk, "from": a.key, "to": b.key, "teams": [a.key, b.key]},
+        data=OutageData(hotline=current, outage=outage.pk, from_=a.key, to=b.key, teams=[a.key, b.key]),
         audience=Event.Audience.TEAMS,
         recipients=[a, b],
     )

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.db import transaction
 
-from exercise import clock, events, expectations
+from exercise import clock, events, expectations, triggers
 from exercise.errors import Invalid, InvalidState, NotFound
+from exercise.event_data import InjectReleasedData, InjectSkippedData
 from exercise.markdown_text import render_markdown
 from exercise.models import Event, Exercise, ExerciseInject, Team
 from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
@@ -31,7 +32,7 @@ def release_due_injects(*, exercise_id: int) -> list[Event]:
         # delay): loop until nothing more happens.
         while True:
             now = clock.exercise_time(exercise)
-            due = list(_pending(exercise).filter(due_at__lte=now).order_by("due_at", "id"))
+            due = list(triggers.pending(exercise).filter(due_at__lte=now).order_by("due_at", "id"))
             released += [_release(exercise, item, actor=None) for item in due]
             if not due and not expectations.decide_missed(exercise=exercise):
                 return released
@@ -48,7 +49,7 @@ def next_due_wall_times(*, exercise_id: int, horizon: float) -> list[float]:
         return []
     now = clock.now()
     limit = clock.exercise_time(exercise, now) + horizon * exercise.speed
-    due = list(_pending(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True))
+    due = list(triggers.pending(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True))
     deadline = expectations.next_deadline(exercise)
     if deadline is not None and deadline <= limit:
         due.append(deadline)
@@ -81,7 +82,7 @@ def skip(*, caller: Caller, exercise_id: int, key: str, reason: str) -> Event:
             exercise=exercise,
             kind="inject.skipped",
             actor=caller,
-            data={"key": key, "title": item.title, "reason": reason},
+            data=InjectSkippedData(key=key, title=item.title, reason=reason),
             audience=Event.Audience.STAFF,
         )
 
@@ -128,23 +129,6 @@ def send_adhoc(*, caller: Caller, exercise_id: int, title: str, body: str, kind:
         return _release(exercise, item, actor=caller, content=content)
 
 
-def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float) -> int:
-    """Make the injects waiting on ``{trigger: ref}`` due ``delay`` after exercise time ``at``.
-
-    The one door for every trigger type: ``after`` (an inject went out) here, ``met`` and
-    ``missed`` from the expectation engine. Returns how many injects it scheduled.
-    """
-    waiting = (
-        _pending(exercise)
-        .filter(due_at__isnull=True, inject__trigger=trigger, inject__trigger_ref=ref)
-        .select_related("inject")
-    )
-    for item in waiting:
-        item.due_at = at + item.inject.trigger_delay
-        item.save(update_fields=["due_at"])
-    return len(waiting)
-
-
 def _release(exercise: Exercise, item: ExerciseInject, *, actor: Caller | None, content: dict | None = None) -> Event:
     content = content or _scripted_content(item)
     teams = list(exercise.teams.all()) if content["to_all"] else list(exercise.teams.filter(key__in=content["to"]))
@@ -155,21 +139,21 @@ def _release(exercise: Exercise, item: ExerciseInject, *, actor: Caller | None, 
         exercise=exercise,
         kind="inject.released",
         actor=actor,
-        data={
-            "key": item.key,
-            "title": item.title,
-            "kind": content["kind"],
-            "severity": content["severity"],
-            "body": content["body"],
-            "body_html": render_markdown(content["body"]),
-            "to": [t.key for t in teams],
-            "due_at": item.due_at,
-        },
+        data=InjectReleasedData(
+            key=item.key,
+            title=item.title,
+            kind=content["kind"],
+            severity=content["severity"],
+            body=content["body"],
+            body_html=render_markdown(content["body"]),
+            to=[t.key for t in teams],
+            due_at=item.due_at,
+        ),
         audience=Event.Audience.EVERYONE if content["to_all"] else Event.Audience.TEAMS,
         recipients=teams,
     )
     expectations.open_checks(exercise=exercise, item=item, release=event)
-    schedule_triggered(exercise=exercise, trigger="after", ref=item.key, at=event.exercise_time)
+    triggers.schedule_triggered(exercise=exercise, trigger="after", ref=item.key, at=event.exercise_time)
     return event
 
 
@@ -190,10 +174,6 @@ def _free_adhoc_key(exercise: Exercise) -> str:
     while f"{ADHOC_PREFIX}{number}" in taken:
         number += 1
     return f"{ADHOC_PREFIX}{number}"
-
-
-def _pending(exercise: Exercise):  # type: ignore[no-untyped-def]
-    return ExerciseInject.objects.filter(exercise=exercise, status=ExerciseInject.Status.PENDING)
 
 
 def _inject(exercise: Exercise, key: str) -> ExerciseInject:

@@ -4,9 +4,10 @@ and once all have answered a facilitator adjudicates it, which may release a con
 
 from django.db import transaction
 
-from exercise import clock, events, injects, shapes
+from exercise import clock, events, expectations, injects, shapes
 from exercise.commands import MESSAGE_LIMIT, Done, acting_team, checked_text, idempotent, live_exercise, teams_by_keys
 from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound
+from exercise.event_data import OperationAnswerData, OperationData
 from exercise.models import Event, Exercise, JointOperation, OperationPartner, Team
 from exercise.roles import Caller, Role, require_role
 
@@ -107,12 +108,17 @@ def participants(operation: JointOperation) -> list[Team]:
     return [operation.proposer] + [p.team for p in operation.partners.select_related("team")]
 
 
-def _log(exercise: Exercise, operation: JointOperation, kind: str, caller: Caller, **extra: object) -> Event:
-    return events.append(
+def _log(exercise: Exercise, operation: JointOperation, kind: str, caller: Caller, by: str | None = None) -> Event:
+    """An operation's event, and the expectations the acting team meets by it."""
+    state = shapes.operation_state(operation)
+    data = OperationData(**state) if by is None else OperationAnswerData(**state, by=by)
+    event = events.append(
         exercise=exercise,
         kind=kind,
         actor=caller,
-        data=shapes.operation_state(operation) | extra,
+        data=data,
         audience=Event.Audience.TEAMS,
         recipients=participants(operation),
     )
+    expectations.on_event(exercise=exercise, event=event)
+    return event

@@ -1,8 +1,9 @@
 """Situation reports: a team's written answer to an inject, for the team and staff."""
 
-from exercise import clock, events
+from exercise import clock, events, expectations
 from exercise.commands import REPORT_LIMIT, Done, acting_team, checked_text, idempotent, live_exercise
 from exercise.errors import Invalid
+from exercise.event_data import ReportData
 from exercise.models import Event, ExerciseInject, Report
 from exercise.roles import Caller
 
@@ -30,10 +31,11 @@ def submit(*, caller: Caller, exercise_id: int, inject: object, text: object, cl
             exercise=exercise,
             kind="report.submitted",
             actor=caller,
-            data={"report": report.pk, "inject": inject, "team": team.key, "text": text},
+            data=ReportData(report=report.pk, inject=inject, team=team.key, text=text),
             audience=Event.Audience.TEAMS,
             recipients=[team],
         )
+        expectations.on_event(exercise=exercise, event=event)
         return Done(report, event.seq)
 
     return idempotent(caller=caller, exercise_id=exercise_id, client_id=client_id, kind="report", model=Report, run=run)

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from exercise.catalogue import KINDS
 from exercise.durations import format_duration, parse_duration
 from exercise.errors import Invalid, Problem
-from exercise.event_kinds import ALL_KINDS
 from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
 from exercise.scoring.trust import RULES as TRUST_RULES
 from exercise.steps import ACTION_STEPS
@@ -275,7 +275,7 @@ def _expectation(check: _Checker, value: Any, path: str, targets: set[str]) -> d
     event = obj.get("event")
     if event is None:
         check.problem(f"{path}.event", "is required: the kind of event that meets it, such as hotline.requested")
-    elif event not in ALL_KINDS:
+    elif event not in KINDS:
         check.problem(f"{path}.event", f"'{event}' is not an event kind; see the list of kinds in the API document")
     where = obj.get("where") or {}
     if not isinstance(where, dict) or not all(_plain(v) for v in where.values()):

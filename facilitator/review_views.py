@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from exercise import exercises
+from exercise.catalogue import KINDS
 from exercise.errors import DomainError, NotFound
-from exercise.event_kinds import ALL_KINDS
 from exercise.models import Exercise, ImprovementItem
 from exercise.review import event_rows, plan, report
 from exercise.roles import Role
@@ -65,8 +65,8 @@ def _timeline(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
         "next_after": shown[-1]["seq"] if found["total"] > TIMELINE_PAGE else None,
         "team": team or "",
         "kind": kind or "",
-        "families": sorted({k.split(".")[0] for k in ALL_KINDS}),
-        "kinds": ALL_KINDS,
+        "families": sorted({k.split(".")[0] for k in KINDS}),
+        "kinds": list(KINDS),
     }
 
 

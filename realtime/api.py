@@ -1,9 +1,13 @@
-"""The events endpoint: the same envelopes as the socket, for catching up over HTTP."""
+"""The events endpoint (the same envelopes as the socket, for catching up over HTTP) and
+the catalogue of event kinds."""
+
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
+from exercise import catalogue
 from exercise.envelopes import visible_after
 from exercise.exercises import get_exercise
 from exercise.roles import require_in_exercise
@@ -24,3 +28,21 @@ def list_events(request: HttpRequest, exercise_id: int, query: Query[EventsQuery
     require_in_exercise(caller, exercise)
     team = None if caller.is_staff else caller.team
     return list(visible_after(exercise, team, query.after, before=query.before, limit=query.limit))
+
+
+class EventKind(Schema):
+    kind: str
+    audience: str = SchemaField(description="who sees events of this kind")
+    schema_: dict[str, Any] = SchemaField(alias="schema", description="JSON Schema of the event's `data`")
+    consoles: list[str] = SchemaField(description="the consoles that draw it: team, room")
+
+
+@router.get(
+    "/event-kinds",
+    auth=None,
+    response=list[EventKind],
+    by_alias=True,
+    summary="Every kind of event the log holds, with the JSON Schema of its data",
+)
+def event_kinds(request: HttpRequest) -> list[dict[str, Any]]:
+    return catalogue.listing()

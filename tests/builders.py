@@ -6,10 +6,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.test import Client
 
-from exercise import access, exercises
-from exercise.models import Exercise, Player, Scenario, Team
+from exercise import access, events, exercises
+from exercise.event_data import EventData, InjectReleasedData, NoteData
+from exercise.models import Event, Exercise, Player, Scenario, Team
 from exercise.roles import Caller, Role, caller_for_player, caller_for_user
 from exercise.scenarios import import_scenario
 from exercise.staff import create_staff
@@ -124,3 +126,27 @@ class ApiClient:
     def post(self, path: str, body: Any = None, token: str | None = None, content_type: str = "application/json"):
         data = body if isinstance(body, str | bytes) else json.dumps(body if body is not None else {})
         return self.client.post(path, data=data, content_type=content_type, headers=self._headers(token))
+
+
+def logged(exercise: Exercise, n: int, team: Team | None = None) -> Event:
+    """One event appended in its own transaction, as a command would: an inject for
+    ``team``, or a staff note when no team is given."""
+    if team is None:
+        kind, audience = "note.added", Event.Audience.STAFF
+        data: EventData = NoteData(text=f"Note {n}", team=None, author="Evaluator")
+    else:
+        kind, audience = "inject.released", Event.Audience.TEAMS
+        data = InjectReleasedData(
+            key=f"T{n}",
+            title=f"Inject {n}",
+            kind="other",
+            severity="low",
+            body="",
+            body_html="",
+            to=[team.key],
+            due_at=None,
+        )
+    with transaction.atomic():
+        return events.append(
+            exercise=exercise, kind=kind, actor=None, data=data, audience=audience, recipients=[team] if team else []
+        )

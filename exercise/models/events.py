@@ -22,6 +22,10 @@ class Event(models.Model):
     recipients = models.ManyToManyField(Team, blank=True, related_name="+")
     data = models.JSONField(default=dict)
 
+    # Not stored: set by events.append, whether the exercise had undecided expectations
+    # then, so the expectation engine skips the event at no cost when it had none.
+    open_checks: bool = True
+
     class Meta:
         ordering = ["exercise", "seq"]
         constraints = [models.UniqueConstraint(fields=["exercise", "seq"], name="unique_event_seq")]

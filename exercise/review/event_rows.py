@@ -6,9 +6,9 @@ docs/facilitator-guide.md documents each column; add new ones at the end only.
 import json
 from typing import Any
 
+from exercise.catalogue import sentence
 from exercise.models import Exercise
 from exercise.review.loading import review_events
-from exercise.review.wording import describe
 from exercise.roles import Caller, require_staff
 
 COLUMNS = (
@@ -53,7 +53,7 @@ def row(event: dict[str, Any]) -> list[Any]:
         actor.get("team", ""),
         _inert(actor.get("player", "")),
         _inert(actor.get("user", "")),
-        _inert(describe(event)),
+        _inert(sentence(event)),
         json.dumps(event["data"], ensure_ascii=False, sort_keys=True),
     ]
 

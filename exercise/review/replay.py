@@ -2,8 +2,8 @@
 
 from typing import Any
 
+from exercise.catalogue import sentence
 from exercise.review.loading import seen_by
-from exercise.review.wording import describe
 from exercise.scoring import scoreboard
 
 FEED_LENGTH = 30
@@ -23,7 +23,7 @@ def feed_row(event: dict[str, Any]) -> dict[str, Any]:
         "seq": event["seq"],
         "exercise_time": event["exercise_time"],
         "kind": event["kind"],
-        "text": describe(event),
+        "text": sentence(event),
     }
 
 

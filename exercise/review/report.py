@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from exercise import clock
+from exercise.catalogue import actor_name, sentence
 from exercise.errors import InvalidState
 from exercise.models import Exercise
 from exercise.review import analysis, feedback, plan, series
 from exercise.review.loading import review_events, seen_by
 from exercise.review.replay import state_at
-from exercise.review.wording import actor_name, describe
 from exercise.roles import Caller, Role, require_in_exercise, require_role, require_staff
 from exercise.scenarios import scenario_spec
 from exercise.scoring import scoreboard
@@ -29,7 +29,7 @@ def timeline_row(event: dict[str, Any]) -> dict[str, Any]:
         "by": actor_name(event["actor"]),
         "audience": event["audience"],
         "recipients": event["recipients"],
-        "text": describe(event),
+        "text": sentence(event),
         "data": event["data"],
     }
 

@@ -3,6 +3,7 @@
 from collections import Counter
 from typing import Any
 
+from exercise.catalogue import rung_of
 from exercise.scoring.trust import trust_snapshots
 
 TRUST_SNAPSHOTS = 6
@@ -42,8 +43,9 @@ def escalation_series(events: list[dict[str, Any]], teams: list[str]) -> dict[st
     """Per team, its rung on the escalation ladder after each of its actions."""
     series: dict[str, list[tuple[float, int]]] = {key: [(0.0, 0)] for key in teams}
     for event in events:
-        if event["kind"] == "action.taken" and event["data"]["team"] in series:
-            series[event["data"]["team"]].append((event["exercise_time"], event["data"]["escalation"]))
+        moved = rung_of(event)
+        if moved and moved[0] in series:
+            series[moved[0]].append((event["exercise_time"], moved[1]))
     return series
 
 

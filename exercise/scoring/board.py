@@ -6,6 +6,7 @@ from collections import defaultdict
 from statistics import mean
 from typing import Any
 
+from exercise.catalogue import rung_of
 from exercise.scoring.trust import trust_matrix
 
 HSEEP_SCALE = {"P": 4, "S": 3, "M": 2, "U": 1}
@@ -29,9 +30,9 @@ def scoreboard(spec: dict[str, Any], teams: list[dict[str, str]], events: list[d
     for event in events:
         if event["kind"] in ("expectation.met", "expectation.missed"):
             _count_decision(rows, event)
-        elif event["kind"] == "action.taken" and event["data"]["team"] in rows:
-            row = rows[event["data"]["team"]]
-            row["escalation"] = event["data"]["escalation"]
+        elif (moved := rung_of(event)) and moved[0] in rows:
+            row = rows[moved[0]]
+            row["escalation"] = moved[1]
             row["escalation_events"].append(event["seq"])
     responsiveness = _responsiveness(events, keys)
     ratings = _ratings(events)

@@ -3,13 +3,16 @@
 Weights follow the spirit of the Goldstein conflict-cooperation scale: cooperative acts
 between two states raise trust, hostile or refusing ones lower it, in proportion to how
 much they cost the actor. ``trust[A][B]`` is A's trust in B. A scenario overrides any
-weight in its ``scoring.trust`` section; docs/scoring.md explains each rule.
+weight in its ``scoring.trust`` section; docs/scoring.md explains each rule. Which teams
+an event moves, and by which rule, is its kind's entry in the catalogue.
 """
 
 import copy
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from exercise.catalogue import trust_moves
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "hotline.requested": 0.5,  # the callee's trust in the caller: reaching out
@@ -30,27 +33,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 RULES = tuple(DEFAULT_WEIGHTS)
 
 
-def _moves(event: dict[str, Any], teams: list[str]) -> list[tuple[str, str, str]]:
-    """(rule, truster, trusted) for each trust movement an event makes."""
-    kind, data = event["kind"], event["data"]
-    if kind == "hotline.requested":
-        return [(kind, data["to"], data["from"])]
-    if kind in ("hotline.accepted", "hotline.declined"):
-        return [(kind, data["from"], data["to"])]
-    if kind == "statement.adopted":
-        signatories = data["endorsed_by"]
-        return [(kind, a, b) for a in signatories for b in signatories if a != b]
-    if kind in ("jointop.accepted", "jointop.declined"):
-        return [(kind, data["proposer"], data["by"])]
-    if kind == "jointop.adjudicated":
-        joined = [data["proposer"]] + [k for k, answer in data["answers"].items() if answer == "accepted"]
-        rule = f"jointop.{data['outcome']}"
-        return [(rule, a, b) for a in joined for b in joined if a != b]
-    if kind == "action.taken":
-        return [(f"action.{data['kind']}", other, data["team"]) for other in teams if other != data["team"]]
-    return []
-
-
 def _movements(
     events: Iterable[dict[str, Any]], teams: list[str], overrides: dict[str, float] | None
 ) -> Iterator[tuple[dict[str, Any], str, str, str, float]]:
@@ -58,7 +40,7 @@ def _movements(
     weights = DEFAULT_WEIGHTS | (overrides or {})
     known = set(teams)
     for event in events:
-        for rule, truster, trusted in _moves(event, teams):
+        for rule, truster, trusted in trust_moves(event, teams):
             weight = weights.get(rule, 0.0)
             if weight and truster in known and trusted in known and truster != trusted:
                 yield event, rule, truster, trusted, weight

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, transaction
 
 from exercise import clock, events, exercises
+from exercise.event_data import NoteData
 from exercise.models import Event, Exercise
 
 # The services read the wall clock themselves; a few milliseconds pass between a call and
@@ -176,11 +177,24 @@ def test_events_carry_the_exercise_time_they_happened_at(facilitator, exercise):
     assert Event.objects.get(exercise=exercise, kind="exercise.started").exercise_time == pytest.approx(0, abs=SLACK)
 
 
+NOTE = NoteData(text="Good coordination at the border post.", team=None, author="Evaluator")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_append_refuses_to_run_outside_a_transaction(exercise):
     with pytest.raises(RuntimeError):
-        events.append(exercise=exercise, kind="note.added", actor=None, data={}, audience=Event.Audience.STAFF)
+        events.append(exercise=exercise, kind="note.added", actor=None, data=NOTE, audience=Event.Audience.STAFF)
     assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_append_refuses_data_that_does_not_fit_its_kind(exercise):
+    with transaction.atomic():
+        with pytest.raises(TypeError, match=r"note\.added takes NoteData"):
+            events.append(exercise=exercise, kind="note.added", actor=None, data={}, audience=Event.Audience.STAFF)
+        with pytest.raises(ValueError, match=r"note\.added is for staff"):
+            events.append(exercise=exercise, kind="note.added", actor=None, data=NOTE, audience=Event.Audience.EVERYONE)
+    assert not Event.objects.filter(exercise=exercise).exists()
 
 
 def test_append_refuses_an_unknown_kind(exercise):
@@ -209,7 +223,7 @@ def test_concurrent_appends_give_gap_free_seq(postgres, exercise):
                         exercise=mine,
                         kind="note.added",
                         actor=None,
-                        data={"writer": number, "index": index},
+                        data=NoteData(text=str(index), team=None, author=f"writer {number}"),
                         audience=Event.Audience.STAFF,
                     )
         except BaseException as exc:  # reported by the main thread
@@ -231,5 +245,8 @@ def test_concurrent_appends_give_gap_free_seq(postgres, exercise):
     assert Exercise.objects.get(pk=exercise.pk).last_seq == total
     # every writer's appends all landed, in the order it made them
     for number in range(THREADS):
-        written = Event.objects.filter(exercise=exercise, data__writer=number).order_by("seq")
-        assert [e.data["index"] for e in written] == list(range(APPENDS_EACH))
+        written = Event.objects.filter(exercise=exercise, data__author=f"writer {number}").order_by("seq")
+        assert [int(e.data["text"]) for e in written] == list(range(APPENDS_EACH))
+    # and time runs with the seqs, however the writers' clock readings interleaved
+    times = list(Event.objects.filter(exercise=exercise).order_by("seq").values_list("at", flat=True))
+    assert times == sorted(times)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from exercise import events, exercises
 from exercise.envelopes import visible_after
+from exercise.event_data import InjectReleasedData, NoteData
 from exercise.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +23,18 @@ def test_every_after_gives_the_previous_visible_event_as_prev(facilitator, exerc
         (Event.Audience.TEAMS, ["ARC", "CAL"]),
         (Event.Audience.STAFF, []),
     ]
-    for audience, keys in plan:
+    note = ("note.added", NoteData(text="seen by staff", team=None, author="Evaluator"))
+    for n, (audience, keys) in enumerate(plan):
+        inject = InjectReleasedData(
+            key=f"X{n}", title="An inject", kind="other", severity="low", body="", body_html="", to=keys, due_at=None
+        )
+        kind, data = note if audience == Event.Audience.STAFF else ("inject.released", inject)
         with transaction.atomic():
             events.append(
                 exercise=exercise,
-                kind="note.added",
+                kind=kind,
                 actor=None,
-                data={},
+                data=data,
                 audience=audience,
                 recipients=[teams[key] for key in keys],
             )

@@ -1,5 +1,6 @@
-"""PostgreSQL's one-statement hotline message writes what the full path writes, and
-nothing at all whenever the full path would refuse or has decisions to take."""
+"""The one writer of a hotline message (a database function) writes the message whole, in
+the catalogue's shape, and nothing at all whenever the line refuses or, for the
+event-loop caller, a decision is to be taken."""
 
 import json
 from datetime import timedelta
@@ -9,6 +10,7 @@ from django.db import connection, transaction
 
 from exercise import exercises, hotline_statement, hotlines, injects
 from exercise.envelopes import envelope_text, visible_after
+from exercise.event_data import HotlineMessageData
 from exercise.models import CommandReceipt, Event, Exercise, Expectation, ExpectationCheck, HotlineOutage, Message
 from tests import builders
 from tests.exercise.test_injects import advance
@@ -39,11 +41,10 @@ def written(exercise):
     return exercise.last_seq, Event.objects.count(), Message.objects.count(), CommandReceipt.objects.count(), cursors
 
 
-def test_the_statement_writes_what_the_full_path_writes(line):
+def test_a_message_is_written_whole_from_either_side(line):
     arc, bor = line["players"]["ARC"], line["players"]["BOR"]
     hotline_id = line["hotline"].pk
-    with transaction.atomic():
-        orm = hotlines._send(arc.caller, hotline_id, "Border post reports shots; we are holding fire.")
+    orm = hotlines.send_message(caller=arc.caller, hotline_id=hotline_id, text="Shots at the post; we hold fire.")
     one = hotlines.send_message(caller=bor.caller, hotline_id=hotline_id, text="Ours too. Hold at the line.")
     assert one.seq == orm.seq + 1
     made = {m.pk: m for m in Message.objects.filter(pk__in=[orm.obj.pk, one.obj.pk])}
@@ -67,6 +68,7 @@ def test_the_statement_writes_what_the_full_path_writes(line):
             "text": done.obj.text,
             "message": done.obj.pk,
         }
+        HotlineMessageData.model_validate(event.data)
         assert set(event.recipients.values_list("key", flat=True)) == {"ARC", "BOR"}
     assert first.at <= second.at and first.exercise_time <= second.exercise_time
     teams = {team.key: team for team in line["exercise"].teams.all()}

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from exercise import exercises, injects
+from exercise import exercises, injects, triggers
 from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound
 from exercise.models import Event, Exercise, ExerciseInject
 from tests import builders
@@ -126,9 +126,9 @@ def test_pausing_holds_every_due_inject(running, facilitator):
 
 
 def test_met_and_missed_triggers_plug_into_the_same_schedule(running):
-    assert injects.schedule_triggered(exercise=running, trigger="missed", ref="E1", at=1200) == 1
+    assert triggers.schedule_triggered(exercise=running, trigger="missed", ref="E1", at=1200) == 1
     assert ExerciseInject.objects.get(exercise=running, key="I4").due_at == 1500
-    assert injects.schedule_triggered(exercise=running, trigger="met", ref="E1", at=1200) == 0
+    assert triggers.schedule_triggered(exercise=running, trigger="met", ref="E1", at=1200) == 0
 
 
 def test_release_now_goes_out_at_once_and_only_once(running, facilitator):

@@ -7,7 +7,7 @@ import threading
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.test import Client
 
 from exercise import events, exercises, injects
@@ -173,15 +173,7 @@ def append_many(exercise, count: int, team=None) -> None:
     """Append events one transaction at a time, as concurrent commands would."""
     try:
         for n in range(count):
-            with transaction.atomic():
-                events.append(
-                    exercise=exercise,
-                    kind="note.added",
-                    actor=None,
-                    data={"n": n},
-                    audience=Event.Audience.TEAMS if team else Event.Audience.STAFF,
-                    recipients=[team] if team else [],
-                )
+            builders.logged(exercise, n, team)
     finally:
         close_old_connections()
 

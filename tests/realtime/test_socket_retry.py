@@ -11,10 +11,10 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.db import OperationalError, close_old_connections, transaction
 
-from exercise import events
 from exercise.envelopes import visible_after
 from exercise.models import Event
 from realtime import consumers
+from tests import builders
 from tests.realtime.sockets import open_socket, receive_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -60,15 +60,7 @@ def failing_log(monkeypatch):
 
 def note(exercise, team, n: int) -> Event:
     """One event for ``team``, in its own transaction, as a command would append it."""
-    with transaction.atomic():
-        return events.append(
-            exercise=exercise,
-            kind="note.added",
-            actor=None,
-            data={"n": n},
-            audience=Event.Audience.TEAMS,
-            recipients=[team],
-        )
+    return builders.logged(exercise, n, team)
 
 
 def assert_in_order(frames: list[dict], seqs: list[int], after: int = 0) -> None:

@@ -1,0 +1,312 @@
+"""The event catalogue: every kind of event the log holds, declared once.
+
+A kind's entry is all the product knows about it: the schema of its data, who sees it,
+the sentence it reads as (the live feed, the review timeline, the PDF and the CSV all use
+`sentence`), how it moves trust and the escalation ladder, and the consoles that draw it
+(the drawing itself is `static/js/drawings.js`, keyed by kind; a test holds the two
+together). Adding an instrument starts here; docs/instruments.md walks through the rest.
+
+Everything here reads an event as a plain envelope-like mapping (`kind`, `actor`,
+`data`, ...), so the live engine, the recompute and the review share it.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from exercise import event_data as d
+from exercise.models.events import Event
+
+Envelope = Mapping[str, Any]
+# (rule, truster, trusted): one movement of the trust matrix; the rule names its weight.
+TrustMove = tuple[str, str, str]
+
+EVERYONE, TEAMS, STAFF = Event.Audience.EVERYONE, Event.Audience.TEAMS, Event.Audience.STAFF
+BOTH_CONSOLES = ("team", "room")
+CONTROL_ROOM = ("room",)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    data: type[d.EventData]
+    audience: str  # who sees it, in words, for people and the event-kinds listing
+    audiences: frozenset[str]  # the Event.Audience values an event of this kind may have
+    says: Callable[[Envelope], str]
+    trust: Callable[[Envelope, list[str]], list[TrustMove]]
+    consoles: tuple[str, ...]  # the consoles whose drawing shows it: "team", "room"
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.data.model_json_schema(by_alias=True)
+
+
+# Sentences -------------------------------------------------------------------------------
+
+
+def actor_name(actor: Mapping[str, Any]) -> str:
+    if actor.get("team"):
+        return f"{actor['team']} ({actor.get('player', '')})"
+    if actor.get("user"):
+        return str(actor["user"])
+    return "system"
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _said(data: Mapping[str, Any]) -> str:
+    return f": {data['text']}" if data.get("text") else ""
+
+
+def _verb(event: Envelope) -> str:
+    return str(event["kind"]).split(".")[1]
+
+
+def _clock(event: Envelope) -> str:
+    return f"Exercise {event['data']['status']}, speed {event['data']['speed']:g}×"
+
+
+def _inject_released(event: Envelope) -> str:
+    data = event["data"]
+    return f"Inject {data['key']} “{data['title']}” ({data['severity']}) to {', '.join(data['to'])}"
+
+
+def _hotline(event: Envelope) -> str:
+    data = event["data"]
+    return f"Hotline {data['from']} – {data['to']} {_verb(event)}"
+
+
+def _hotline_message(event: Envelope) -> str:
+    # The sender is the actor; `from` and `to` are the caller and the callee of the line.
+    data, speaker = event["data"], event["actor"].get("team", "")
+    listener = data["to"] if speaker == data["from"] else data["from"]
+    return f"Hotline {speaker} → {listener}{_said(data)}"
+
+
+def _outage(event: Envelope) -> str:
+    teams = " – ".join(event["data"]["teams"])
+    return f"Hotline {teams} {'cut' if event['kind'] == 'hotline.cut' else 'restored'}"
+
+
+def _meeting(event: Envelope) -> str:
+    data = event["data"]
+    return f"{actor_name(event['actor'])} in {data['title']}, {_verb(event)}{_said(data)}"
+
+
+def _operation(event: Envelope) -> str:
+    data = event["data"]
+    text = f"{_words(data['kind'])} proposed by {data['proposer']} with {', '.join(data['partners'])}"
+    if event["kind"] == "jointop.adjudicated":
+        return f"{text}: {data['outcome']}. {data.get('narrative') or ''}".strip()
+    if event["kind"] == "jointop.proposed":
+        return f"{text}: {data['objective']}"
+    return f"{text}, {_verb(event)} by {data['by']}"
+
+
+def _action(event: Envelope) -> str:
+    data = event["data"]
+    return f"{data['team']} {_words(data['kind'])} (rung {data['escalation']}){_said(data)}"
+
+
+def _expectation(event: Envelope) -> str:
+    data = event["data"]
+    who = data.get("team") or data.get("met_by") or "/".join(data["teams"])
+    return f"Expectation {data['expectation']} {_verb(event)} for {who}: {data['points']} points"
+
+
+def _rating(event: Envelope) -> str:
+    data = event["data"]
+    note = f": {data['note']}" if data.get("note") else ""
+    return f"{data['evaluator']} rated {data['team']} {data['value']} on {data['objective']}{note}"
+
+
+def _note(event: Envelope) -> str:
+    data = event["data"]
+    about = f" on {data['team']}" if data.get("team") else ""
+    return f"Note by {data['author']}{about}{_said(data)}"
+
+
+# Trust -------------------------------------------------------------------------------------
+# Which pairs an event moves, and by which rule; scoring/trust.py weighs the rules.
+
+
+def no_trust(event: Envelope, teams: list[str]) -> list[TrustMove]:
+    return []
+
+
+def _call_trust(event: Envelope, teams: list[str]) -> list[TrustMove]:
+    data, kind = event["data"], event["kind"]
+    if kind == "hotline.requested":
+        return [(kind, data["to"], data["from"])]  # the callee's trust in the caller
+    return [(kind, data["from"], data["to"])]  # the caller's trust in the callee
+
+
+def _signatories_trust(event: Envelope, teams: list[str]) -> list[TrustMove]:
+    signatories = event["data"]["endorsed_by"]
+    return [(event["kind"], a, b) for a in signatories for b in signatories if a != b]
+
+
+def _answer_trust(event: Envelope, teams: list[str]) -> list[TrustMove]:
+    return [(event["kind"], event["data"]["proposer"], event["data"]["by"])]
+
+
+def _outcome_trust(event: Envelope, teams: list[str]) -> list[TrustMove]:
+    data = event["data"]
+    joined = [data["proposer"]] + [k for k, answer in data["answers"].items() if answer == "accepted"]
+    return [(f"jointop.{data['outcome']}", a, b) for a in joined for b in joined if a != b]
+
+
+def _action_trust(event: Envelope, teams: list[str]) -> list[TrustMove]:
+    actor = event["data"]["team"]
+    return [(f"action.{event['data']['kind']}", other, actor) for other in teams if other != actor]
+
+
+# The ladder --------------------------------------------------------------------------------
+
+
+def rung_of(event: Envelope) -> tuple[str, int] | None:
+    """The team and the rung it stands on after this event, for the one kind that moves a
+    team on the escalation ladder."""
+    if event["kind"] != "action.taken":
+        return None
+    return event["data"]["team"], int(event["data"]["escalation"])
+
+
+# The catalogue -------------------------------------------------------------------------------
+
+
+def _kind(
+    name: str,
+    data: type[d.EventData],
+    audience: str,
+    audiences: tuple[str, ...],
+    says: Callable[[Envelope], str],
+    trust: Callable[[Envelope, list[str]], list[TrustMove]] = no_trust,
+    consoles: tuple[str, ...] = BOTH_CONSOLES,
+) -> Kind:
+    return Kind(name, data, audience, frozenset(audiences), says, trust, consoles)
+
+
+_ALL = "everyone"
+_STAFF = "staff"
+_INVOLVED = "the teams involved"
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        _kind("exercise.started", d.ClockData, _ALL, (EVERYONE,), _clock),
+        _kind("exercise.paused", d.ClockData, _ALL, (EVERYONE,), _clock),
+        _kind("exercise.resumed", d.ClockData, _ALL, (EVERYONE,), _clock),
+        _kind("exercise.speed_changed", d.SpeedData, _ALL, (EVERYONE,), _clock),
+        _kind("exercise.ended", d.ClockData, _ALL, (EVERYONE,), _clock),
+        _kind(
+            "inject.released",
+            d.InjectReleasedData,
+            "the teams in its `to` (everyone when sent to all)",
+            (EVERYONE, TEAMS),
+            _inject_released,
+        ),
+        _kind(
+            "inject.skipped",
+            d.InjectSkippedData,
+            _STAFF,
+            (STAFF,),
+            lambda e: f"Inject {e['data']['key']} “{e['data']['title']}” skipped: {e['data']['reason']}",
+            consoles=CONTROL_ROOM,
+        ),
+        _kind(
+            "report.submitted",
+            d.ReportData,
+            "the reporting team",
+            (TEAMS,),
+            lambda e: f"{e['data']['team']} situation report on {e['data']['inject']}{_said(e['data'])}",
+        ),
+        _kind("hotline.requested", d.HotlineData, _INVOLVED, (TEAMS,), _hotline, _call_trust),
+        _kind("hotline.accepted", d.HotlineData, _INVOLVED, (TEAMS,), _hotline, _call_trust),
+        _kind("hotline.declined", d.HotlineData, _INVOLVED, (TEAMS,), _hotline, _call_trust),
+        _kind("hotline.message", d.HotlineMessageData, _INVOLVED, (TEAMS,), _hotline_message),
+        _kind("hotline.closed", d.HotlineData, _INVOLVED, (TEAMS,), _hotline),
+        _kind("hotline.cut", d.OutageData, "the two teams whose line is cut", (TEAMS,), _outage),
+        _kind("hotline.restored", d.OutageData, "the two teams whose line is cut", (TEAMS,), _outage),
+        _kind("dialogue.convened", d.DialogueData, "the participants", (TEAMS,), _meeting),
+        _kind("dialogue.message", d.DialogueMessageData, "the participants", (TEAMS,), _meeting),
+        _kind("statement.proposed", d.StatementData, "the dialogue's participants", (TEAMS,), _meeting),
+        _kind("statement.endorsed", d.StatementData, "the dialogue's participants", (TEAMS,), _meeting),
+        _kind(
+            "statement.adopted",
+            d.StatementData,
+            "the dialogue's participants",
+            (TEAMS,),
+            lambda e: (
+                f"Joint statement adopted in {e['data']['title']} by {', '.join(e['data']['endorsed_by'])}"
+                f"{_said(e['data'])}"
+            ),
+            _signatories_trust,
+        ),
+        _kind("jointop.proposed", d.OperationData, "the proposer and the partners", (TEAMS,), _operation),
+        _kind(
+            "jointop.accepted",
+            d.OperationAnswerData,
+            "the proposer and the partners",
+            (TEAMS,),
+            _operation,
+            _answer_trust,
+        ),
+        _kind(
+            "jointop.declined",
+            d.OperationAnswerData,
+            "the proposer and the partners",
+            (TEAMS,),
+            _operation,
+            _answer_trust,
+        ),
+        _kind(
+            "jointop.adjudicated",
+            d.OperationData,
+            "the proposer and the partners",
+            (TEAMS,),
+            _operation,
+            _outcome_trust,
+        ),
+        _kind("action.taken", d.ActionData, _ALL, (EVERYONE,), _action, _action_trust),
+        _kind("expectation.met", d.ExpectationData, _STAFF, (STAFF,), _expectation, consoles=CONTROL_ROOM),
+        _kind("expectation.missed", d.ExpectationData, _STAFF, (STAFF,), _expectation, consoles=CONTROL_ROOM),
+        _kind("rating.given", d.RatingData, _STAFF, (STAFF,), _rating, consoles=CONTROL_ROOM),
+        _kind("note.added", d.NoteData, _STAFF, (STAFF,), _note, consoles=CONTROL_ROOM),
+    )
+}
+
+
+def kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"unknown event kind {name}") from None
+
+
+def sentence(event: Envelope) -> str:
+    """The one line an event reads as, wherever people read the log."""
+    return kind(event["kind"]).says(event)
+
+
+def trust_moves(event: Envelope, teams: list[str]) -> list[TrustMove]:
+    return kind(event["kind"]).trust(event, teams)
+
+
+def checked_data(name: str, data: d.EventData, audience: str) -> dict[str, Any]:
+    """The data as stored, if it is this kind's schema and the audience one it allows."""
+    entry = kind(name)
+    if type(data) is not entry.data:
+        raise TypeError(f"{name} takes {entry.data.__name__}, not {type(data).__name__}")
+    if audience not in entry.audiences:
+        raise ValueError(f"{name} is for {entry.audience}, not audience {audience!r}")
+    return data.as_json()
+
+
+def listing() -> list[dict[str, Any]]:
+    """Every kind as `GET /api/v1/event-kinds` lists it."""
+    return [
+        {"kind": k.name, "audience": k.audience, "schema": k.json_schema(), "consoles": list(k.consoles)}
+        for k in KINDS.values()
+    ]

@@ -1,0 +1,151 @@
+"""The data of each event kind as a typed schema: what services build, what `append`
+accepts, and what `GET /api/v1/event-kinds` publishes as JSON Schema.
+
+Schemas forbid fields they do not name, so a service (or the SQL that writes hotline
+messages) that drifts from its kind's shape is refused, not silently logged.
+"""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["draft", "running", "paused", "ended"]
+TeamKey = str
+
+
+class EventData(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True)
+
+    def as_json(self) -> dict[str, Any]:
+        """The data as the log stores it: JSON values, aliases as field names."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class ClockData(EventData):
+    status: Status
+    speed: float
+
+
+class SpeedData(ClockData):
+    previous: float
+
+
+class InjectReleasedData(EventData):
+    key: str
+    title: str
+    kind: str
+    severity: str
+    body: str
+    body_html: str = Field(description="the body's Markdown, rendered and sanitised")
+    to: list[TeamKey]
+    due_at: float | None
+
+
+class InjectSkippedData(EventData):
+    key: str
+    title: str
+    reason: str
+
+
+class ReportData(EventData):
+    report: int
+    inject: str
+    team: TeamKey
+    text: str
+
+
+class HotlineData(EventData):
+    """`from` is the team that called, `to` the team called: a message's sender is its actor."""
+
+    hotline: int
+    from_: TeamKey = Field(alias="from")
+    to: TeamKey
+    status: str
+
+
+class HotlineMessageData(HotlineData):
+    text: str
+    message: int
+
+
+class OutageData(EventData):
+    hotline: int | None = Field(description="the call requested or open between the two teams, if any")
+    outage: int
+    from_: TeamKey = Field(alias="from")
+    to: TeamKey
+    teams: list[TeamKey]
+
+
+class DialogueData(EventData):
+    dialogue: int
+    title: str
+    participants: list[TeamKey]
+
+
+class DialogueMessageData(DialogueData):
+    text: str
+    message: int
+    from_: TeamKey | None = Field(alias="from", description="the speaking team; none for the facilitator")
+
+
+class StatementData(EventData):
+    statement: int
+    dialogue: int
+    title: str
+    text: str
+    proposer: TeamKey | None
+    endorsed_by: list[TeamKey]
+    participants: list[TeamKey]
+    adopted: bool
+
+
+class OperationData(EventData):
+    operation: int
+    kind: str
+    proposer: TeamKey
+    partners: list[TeamKey]
+    answers: dict[TeamKey, str | None]
+    objective: str
+    status: str
+    outcome: str | None
+    narrative: str | None
+
+
+class OperationAnswerData(OperationData):
+    by: TeamKey
+
+
+class ActionData(EventData):
+    action: int
+    team: TeamKey
+    kind: str
+    text: str
+    escalation: int = Field(description="the team's rung on the escalation ladder after the action")
+    rung: str
+
+
+class ExpectationData(EventData):
+    expectation: str
+    inject: str
+    team: TeamKey | None
+    teams: list[TeamKey]
+    met_by: TeamKey | None
+    points: int
+    objective: str | None
+    deadline: float
+    decided_by: int | None = Field(description="the seq of the event that met it; none for a deadline")
+
+
+class RatingData(EventData):
+    rating: int
+    team: TeamKey
+    objective: str
+    value: Literal["P", "S", "M", "U"]
+    note: str
+    evaluator: str
+
+
+class NoteData(EventData):
+    text: str
+    team: TeamKey | None
+    author: str

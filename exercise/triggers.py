@@ -1,0 +1,29 @@
+"""Triggered injects: an inject waiting on ``{after|met|missed: ref}`` becomes due.
+
+Its own module because both the inject engine (``after``) and the expectation engine
+(``met``, ``missed``) pull triggers, and neither may import the other's importer.
+"""
+
+from django.db.models import QuerySet
+
+from exercise.models import Exercise, ExerciseInject
+
+
+def pending(exercise: Exercise) -> QuerySet[ExerciseInject]:
+    return ExerciseInject.objects.filter(exercise=exercise, status=ExerciseInject.Status.PENDING)
+
+
+def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float) -> int:
+    """Make the injects waiting on ``{trigger: ref}`` due ``delay`` after exercise time ``at``.
+
+    The one door for every trigger type. Returns how many injects it scheduled.
+    """
+    waiting = (
+        pending(exercise)
+        .filter(due_at__isnull=True, inject__trigger=trigger, inject__trigger_ref=ref)
+        .select_related("inject")
+    )
+    for item in waiting:
+        item.due_at = at + item.inject.trigger_delay
+        item.save(update_fields=["due_at"])
+    return len(waiting)
