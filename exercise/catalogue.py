@@ -2,7 +2,8 @@
 
 A kind's entry is all the product knows about it: the schema of its data, who sees it,
 the sentence it reads as (the live feed, the review timeline, the PDF and the CSV all use
-`sentence`), how it moves trust and the escalation ladder, and the consoles that draw it
+`sentence`), how it moves trust and the escalation ladder, which teams it puts in touch,
+whether the printed report lists it as a move, and the consoles that draw it
 (the drawing itself is `static/js/drawings.js`, keyed by kind; a test holds the two
 together). Adding an instrument starts here; docs/instruments.md walks through the rest.
 
@@ -20,6 +21,8 @@ from exercise.models.events import Event
 Envelope = Mapping[str, Any]
 # (rule, truster, trusted): one movement of the trust matrix; the rule names its weight.
 TrustMove = tuple[str, str, str]
+# (speaker, listener, instrument): two teams put in touch, for the review's network chart.
+Contact = tuple[str, str, str]
 
 EVERYONE, TEAMS, STAFF = Event.Audience.EVERYONE, Event.Audience.TEAMS, Event.Audience.STAFF
 BOTH_CONSOLES = ("team", "room")
@@ -34,6 +37,8 @@ class Kind:
     audiences: frozenset[str]  # the Event.Audience values an event of this kind may have
     says: Callable[[Envelope], str]
     trust: Callable[[Envelope, list[str]], list[TrustMove]]
+    contacts: Callable[[Envelope], list[Contact]]
+    key_move: bool  # listed among the moves of the printed report (the rest stay in the CSV)
     consoles: tuple[str, ...]  # the consoles whose drawing shows it: "team", "room"
 
     def json_schema(self) -> dict[str, Any]:
@@ -162,6 +167,36 @@ def _action_trust(event: Envelope, teams: list[str]) -> list[TrustMove]:
     return [(f"action.{event['data']['kind']}", other, actor) for other in teams if other != actor]
 
 
+# Contacts ------------------------------------------------------------------------------------
+
+
+def no_contacts(event: Envelope) -> list[Contact]:
+    return []
+
+
+def _line_contact(event: Envelope) -> list[Contact]:
+    data, speaker = event["data"], event["actor"].get("team")
+    if not speaker:
+        return []
+    return [(speaker, data["to"] if speaker == data["from"] else data["from"], "hotline")]
+
+
+def _meeting_contacts(event: Envelope) -> list[Contact]:
+    speaker = event["actor"].get("team")
+    if not speaker:
+        return []
+    return [(speaker, other, "dialogue") for other in event["data"]["participants"] if other != speaker]
+
+
+def _proposal_contacts(event: Envelope) -> list[Contact]:
+    data = event["data"]
+    return [(data["proposer"], partner, "joint operation") for partner in data["partners"]]
+
+
+def _answer_contact(event: Envelope) -> list[Contact]:
+    return [(event["data"]["by"], event["data"]["proposer"], "joint operation")]
+
+
 # The ladder --------------------------------------------------------------------------------
 
 
@@ -183,9 +218,12 @@ def _kind(
     audiences: tuple[str, ...],
     says: Callable[[Envelope], str],
     trust: Callable[[Envelope, list[str]], list[TrustMove]] = no_trust,
+    *,
+    contacts: Callable[[Envelope], list[Contact]] = no_contacts,
+    key_move: bool = False,
     consoles: tuple[str, ...] = BOTH_CONSOLES,
 ) -> Kind:
-    return Kind(name, data, audience, frozenset(audiences), says, trust, consoles)
+    return Kind(name, data, audience, frozenset(audiences), says, trust, contacts, key_move, consoles)
 
 
 _ALL = "everyone"
@@ -195,17 +233,18 @@ _INVOLVED = "the teams involved"
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        _kind("exercise.started", d.ClockData, _ALL, (EVERYONE,), _clock),
-        _kind("exercise.paused", d.ClockData, _ALL, (EVERYONE,), _clock),
-        _kind("exercise.resumed", d.ClockData, _ALL, (EVERYONE,), _clock),
+        _kind("exercise.started", d.ClockData, _ALL, (EVERYONE,), _clock, key_move=True),
+        _kind("exercise.paused", d.ClockData, _ALL, (EVERYONE,), _clock, key_move=True),
+        _kind("exercise.resumed", d.ClockData, _ALL, (EVERYONE,), _clock, key_move=True),
         _kind("exercise.speed_changed", d.SpeedData, _ALL, (EVERYONE,), _clock),
-        _kind("exercise.ended", d.ClockData, _ALL, (EVERYONE,), _clock),
+        _kind("exercise.ended", d.ClockData, _ALL, (EVERYONE,), _clock, key_move=True),
         _kind(
             "inject.released",
             d.InjectReleasedData,
             "the teams in its `to` (everyone when sent to all)",
             (EVERYONE, TEAMS),
             _inject_released,
+            key_move=True,
         ),
         _kind(
             "inject.skipped",
@@ -213,6 +252,7 @@ KINDS: dict[str, Kind] = {
             _STAFF,
             (STAFF,),
             lambda e: f"Inject {e['data']['key']} “{e['data']['title']}” skipped: {e['data']['reason']}",
+            key_move=True,
             consoles=CONTROL_ROOM,
         ),
         _kind(
@@ -225,13 +265,34 @@ KINDS: dict[str, Kind] = {
         _kind("hotline.requested", d.HotlineData, _INVOLVED, (TEAMS,), _hotline, _call_trust),
         _kind("hotline.accepted", d.HotlineData, _INVOLVED, (TEAMS,), _hotline, _call_trust),
         _kind("hotline.declined", d.HotlineData, _INVOLVED, (TEAMS,), _hotline, _call_trust),
-        _kind("hotline.message", d.HotlineMessageData, _INVOLVED, (TEAMS,), _hotline_message),
+        _kind(
+            "hotline.message",
+            d.HotlineMessageData,
+            _INVOLVED,
+            (TEAMS,),
+            _hotline_message,
+            contacts=_line_contact,
+        ),
         _kind("hotline.closed", d.HotlineData, _INVOLVED, (TEAMS,), _hotline),
-        _kind("hotline.cut", d.OutageData, "the two teams whose line is cut", (TEAMS,), _outage),
-        _kind("hotline.restored", d.OutageData, "the two teams whose line is cut", (TEAMS,), _outage),
+        _kind("hotline.cut", d.OutageData, "the two teams whose line is cut", (TEAMS,), _outage, key_move=True),
+        _kind("hotline.restored", d.OutageData, "the two teams whose line is cut", (TEAMS,), _outage, key_move=True),
         _kind("dialogue.convened", d.DialogueData, "the participants", (TEAMS,), _meeting),
-        _kind("dialogue.message", d.DialogueMessageData, "the participants", (TEAMS,), _meeting),
-        _kind("statement.proposed", d.StatementData, "the dialogue's participants", (TEAMS,), _meeting),
+        _kind(
+            "dialogue.message",
+            d.DialogueMessageData,
+            "the participants",
+            (TEAMS,),
+            _meeting,
+            contacts=_meeting_contacts,
+        ),
+        _kind(
+            "statement.proposed",
+            d.StatementData,
+            "the dialogue's participants",
+            (TEAMS,),
+            _meeting,
+            contacts=_meeting_contacts,
+        ),
         _kind("statement.endorsed", d.StatementData, "the dialogue's participants", (TEAMS,), _meeting),
         _kind(
             "statement.adopted",
@@ -244,7 +305,15 @@ KINDS: dict[str, Kind] = {
             ),
             _signatories_trust,
         ),
-        _kind("jointop.proposed", d.OperationData, "the proposer and the partners", (TEAMS,), _operation),
+        _kind(
+            "jointop.proposed",
+            d.OperationData,
+            "the proposer and the partners",
+            (TEAMS,),
+            _operation,
+            contacts=_proposal_contacts,
+            key_move=True,
+        ),
         _kind(
             "jointop.accepted",
             d.OperationAnswerData,
@@ -252,6 +321,7 @@ KINDS: dict[str, Kind] = {
             (TEAMS,),
             _operation,
             _answer_trust,
+            contacts=_answer_contact,
         ),
         _kind(
             "jointop.declined",
@@ -260,6 +330,7 @@ KINDS: dict[str, Kind] = {
             (TEAMS,),
             _operation,
             _answer_trust,
+            contacts=_answer_contact,
         ),
         _kind(
             "jointop.adjudicated",
@@ -268,10 +339,22 @@ KINDS: dict[str, Kind] = {
             (TEAMS,),
             _operation,
             _outcome_trust,
+            key_move=True,
         ),
-        _kind("action.taken", d.ActionData, _ALL, (EVERYONE,), _action, _action_trust),
-        _kind("expectation.met", d.ExpectationData, _STAFF, (STAFF,), _expectation, consoles=CONTROL_ROOM),
-        _kind("expectation.missed", d.ExpectationData, _STAFF, (STAFF,), _expectation, consoles=CONTROL_ROOM),
+        # An action is a key move when it moves its team on the ladder (review.report).
+        _kind("action.taken", d.ActionData, _ALL, (EVERYONE,), _action, _action_trust, key_move=True),
+        _kind(
+            "expectation.met", d.ExpectationData, _STAFF, (STAFF,), _expectation, key_move=True, consoles=CONTROL_ROOM
+        ),
+        _kind(
+            "expectation.missed",
+            d.ExpectationData,
+            _STAFF,
+            (STAFF,),
+            _expectation,
+            key_move=True,
+            consoles=CONTROL_ROOM,
+        ),
         _kind("rating.given", d.RatingData, _STAFF, (STAFF,), _rating, consoles=CONTROL_ROOM),
         _kind("note.added", d.NoteData, _STAFF, (STAFF,), _note, consoles=CONTROL_ROOM),
     )
@@ -292,6 +375,14 @@ def sentence(event: Envelope) -> str:
 
 def trust_moves(event: Envelope, teams: list[str]) -> list[TrustMove]:
     return kind(event["kind"]).trust(event, teams)
+
+
+def contacts(event: Envelope) -> list[Contact]:
+    return kind(event["kind"]).contacts(event)
+
+
+def is_key_move(event: Envelope) -> bool:
+    return kind(event["kind"]).key_move
 
 
 def checked_data(name: str, data: d.EventData, audience: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exercise import clock
-from exercise.catalogue import actor_name, sentence
+from exercise.catalogue import actor_name, is_key_move, rung_of, sentence
 from exercise.errors import InvalidState
 from exercise.models import Exercise
 from exercise.review import analysis, feedback, plan, series
@@ -135,28 +135,8 @@ def timeline(
     return {"total": len(matching), "rows": [timeline_row(e) for e in matching[:limit]]}
 
 
-# What the printed report lists of the log: the moves, not every word of every channel,
-# which stay in events.csv and on the review page.
-KEY_KINDS = frozenset(
-    {
-        "exercise.started",
-        "exercise.paused",
-        "exercise.resumed",
-        "exercise.ended",
-        "inject.released",
-        "inject.skipped",
-        "statement.adopted",
-        "jointop.proposed",
-        "jointop.adjudicated",
-        "action.taken",
-        "hotline.cut",
-        "hotline.restored",
-        "expectation.met",
-        "expectation.missed",
-    }
-)
-
-
+# The printed report lists the moves (the catalogue's key moves), not every word of every
+# channel, which stay in events.csv and on the review page.
 PRINTED_EVENTS = 400
 
 
@@ -167,13 +147,13 @@ def key_events(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
     rungs: dict[str, int] = {}
     moves = []
     for event in source(exercise).events:
-        if event["kind"] == "action.taken":
-            team, rung = event["data"]["team"], event["data"]["escalation"]
+        if not is_key_move(event):
+            continue
+        if moved := rung_of(event):
+            team, rung = moved
             if rungs.get(team, 0) == rung:
                 continue
             rungs[team] = rung
-        elif event["kind"] not in KEY_KINDS:
-            continue
         moves.append(event)
     return {
         "rows": [timeline_row(e) for e in moves[:PRINTED_EVENTS]],

@@ -3,20 +3,10 @@
 from collections import Counter
 from typing import Any
 
-from exercise.catalogue import rung_of
+from exercise.catalogue import contacts, rung_of
 from exercise.scoring.trust import trust_snapshots
 
 TRUST_SNAPSHOTS = 6
-
-# Which events count as two teams talking, and through which instrument.
-INSTRUMENTS = {
-    "hotline.message": "hotline",
-    "dialogue.message": "dialogue",
-    "statement.proposed": "dialogue",
-    "jointop.proposed": "joint operation",
-    "jointop.accepted": "joint operation",
-    "jointop.declined": "joint operation",
-}
 
 
 def end_time(events: list[dict[str, Any]]) -> float:
@@ -58,30 +48,12 @@ def trust_evolution(
     return trust_snapshots(events, teams, times, overrides)
 
 
-def _talkers(event: dict[str, Any]) -> list[tuple[str, str]]:
-    """The pairs of teams an event puts in touch, speaker first."""
-    data, speaker = event["data"], event["actor"].get("team")
-    kind = event["kind"]
-    if kind == "hotline.message" and speaker:
-        return [(speaker, data["to"] if speaker == data["from"] else data["from"])]
-    if kind in ("dialogue.message", "statement.proposed") and speaker:
-        return [(speaker, other) for other in data.get("participants", []) if other != speaker]
-    if kind == "jointop.proposed":
-        return [(data["proposer"], partner) for partner in data["partners"]]
-    if kind in ("jointop.accepted", "jointop.declined"):
-        return [(data["by"], data["proposer"])]
-    return []
-
-
 def network(events: list[dict[str, Any]], teams: list[str]) -> list[dict[str, Any]]:
     """Who talked to whom, how often, and through which instrument (pairs unordered)."""
     counts: Counter[tuple[str, str, str]] = Counter()
     known = set(teams)
     for event in events:
-        instrument = INSTRUMENTS.get(event["kind"])
-        if instrument is None:
-            continue
-        for a, b in _talkers(event):
+        for a, b, instrument in contacts(event):
             if a in known and b in known:
                 first, second = sorted((a, b), key=teams.index)
                 counts[(first, second, instrument)] += 1

@@ -57,7 +57,8 @@ def test_every_kind_declares_every_piece():
         assert kind.json_schema()["type"] == "object", name
         assert kind.audience.strip(), name
         assert kind.audiences and set(kind.audiences) <= AUDIENCES, name
-        assert callable(kind.says) and callable(kind.trust), name
+        assert callable(kind.says) and callable(kind.trust) and callable(kind.contacts), name
+        assert isinstance(kind.key_move, bool), name
         assert kind.consoles and set(kind.consoles) <= {"team", "room"}, name
         assert "room" in kind.consoles, f"{name}: staff see every event in the control room"
         if kind.audiences == {Event.Audience.STAFF}:
@@ -91,6 +92,7 @@ def test_every_event_of_a_played_exercise_fits_its_kind(client: Client, karst_ru
         assert event.audience in catalogue.KINDS[event.kind].audiences, (event.seq, event.kind)
         assert catalogue.sentence(envelope).strip(), (event.seq, event.kind)
         catalogue.trust_moves(envelope, teams)
+        catalogue.contacts(envelope)
     # Each writer of event data is walked: services, the adoption by the system, the
     # expectation engine, and the database function that writes hotline messages.
     shaped_by_each_writer = {"inject.released", "statement.adopted", "expectation.met", "hotline.message"}
