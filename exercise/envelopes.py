@@ -36,10 +36,6 @@ def to_json(item: dict[str, Any]) -> str:
     return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
 
 
-def envelope_text(event: Event, prev: int) -> str:
-    return to_json(envelope(event, prev))
-
-
 def visible_to(exercise: Exercise, team: Team | None) -> QuerySet[Event]:
     """Events of the exercise that a team sees, or every event for staff (team None)."""
     events = Event.objects.filter(exercise=exercise)

@@ -11,7 +11,8 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
 from exercise import catalogue, clock
-from exercise.envelopes import envelope_text, staff_group, team_group
+from exercise.envelopes import envelope as event_envelope
+from exercise.envelopes import staff_group, team_group, to_json
 from exercise.event_data import EventData
 from exercise.models import Event, Exercise, Team
 from exercise.roles import Caller
@@ -175,8 +176,9 @@ async def send_all(layer: Any, event: Event, prevs: dict[int, int]) -> None:
     """broadcast() for a caller already on the event loop."""
     messages = [(staff_group(event.exercise_id), event.seq - 1)]
     messages += [(team_group(event.exercise_id, team_id), prev) for team_id, prev in prevs.items()]
+    envelope = event_envelope(event, 0)  # its sentence worked out once, not once a group
     for group, prev in messages:
-        message = {"type": "event.message", "seq": event.seq, "prev": prev, "text": envelope_text(event, prev)}
+        message = {"type": "event.message", "seq": event.seq, "prev": prev, "text": to_json(envelope | {"prev": prev})}
         try:
             await layer.group_send(group, message)
         except Exception:  # the event is committed; sockets catch up from the log

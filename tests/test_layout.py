@@ -55,7 +55,7 @@ def test_the_domain_has_no_import_cycle():
         state[name] = "open"
         for dep in sorted(graph[name]):
             if state.get(dep) == "open":
-                cycle = path[path.index(dep) :] + [dep]
+                cycle = [*path[path.index(dep) :], dep]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if dep not in state:
                 visit(dep, [*path, dep])

@@ -2,14 +2,13 @@
 the catalogue's shape, and nothing at all whenever the line refuses or, for the
 event-loop caller, a decision is to be taken."""
 
-import json
 from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 
 from exercise import exercises, hotline_statement, hotlines, injects
-from exercise.envelopes import envelope_text, visible_after
+from exercise.envelopes import envelope, visible_after
 from exercise.event_data import HotlineMessageData
 from exercise.models import CommandReceipt, Event, Exercise, Expectation, ExpectationCheck, HotlineOutage, Message
 from tests import builders
@@ -86,7 +85,7 @@ def test_the_envelope_sent_live_is_the_envelope_read_from_the_log(line):
     sent = statement(arc.caller, line["hotline"].pk, "Requesting a pause in patrols near the pass.")
     arc_team = arc.player.team
     logged = next(iter(visible_after(line["exercise"], arc_team, sent.event.seq - 1)))
-    live = json.loads(envelope_text(sent.event, sent.stored.prevs[arc_team.pk]))
+    live = envelope(sent.event, sent.stored.prevs[arc_team.pk])
     assert live == logged
 
 
