@@ -64,23 +64,26 @@ export function operation(page, envelope) {
   const queue = page.root.querySelector("[data-adjudication]");
   if (!queue) return;
   const { data } = envelope;
-  queue.querySelector(`[data-operation="${data.operation}"]`)?.remove();
-  if (data.status === "awaiting_adjudication") {
-    const card = page.root.querySelector("[data-adjudication-template]").content.firstElementChild.cloneNode(true);
-    card.dataset.operation = data.operation;
-    card.querySelector("[data-operation-title]").textContent = `${words(data.kind)} · ${data.proposer} with ${data.partners.join(", ")}`;
-    card.querySelector("[data-operation-objective]").textContent = data.objective;
-    card.querySelector("[data-operation-answers]").textContent = Object.entries(data.answers).map(([k, v]) => `${k}: ${v}`).join(" · ");
-    const form = card.querySelector("form");
-    form.dataset.path = `/api/v1/joint-operations/${data.operation}/adjudicate`;
-    for (const label of form.querySelectorAll("[data-for]")) {
-      const id = `op-${data.operation}-${label.dataset.for}`;
-      label.htmlFor = id;
-      form.querySelector(`[name=${label.dataset.for}]`).id = id;
-    }
-    queue.append(card);
-  }
+  const waiting = queue.querySelector(`[data-operation="${data.operation}"]`);
+  if (data.status !== "awaiting_adjudication") waiting?.remove();
+  else if (!waiting) queue.append(adjudicationCard(page, data));
   queue.querySelector("[data-empty]").hidden = queue.querySelector("[data-operation]") !== null;
+}
+
+function adjudicationCard(page, data) {
+  const card = page.root.querySelector("[data-adjudication-template]").content.firstElementChild.cloneNode(true);
+  card.dataset.operation = data.operation;
+  card.querySelector("[data-operation-title]").textContent = `${words(data.kind)} · ${data.proposer} with ${data.partners.join(", ")}`;
+  card.querySelector("[data-operation-objective]").textContent = data.objective;
+  card.querySelector("[data-operation-answers]").textContent = Object.entries(data.answers).map(([k, v]) => `${k}: ${v}`).join(" · ");
+  const form = card.querySelector("form");
+  form.dataset.path = `/api/v1/joint-operations/${data.operation}/adjudicate`;
+  for (const label of form.querySelectorAll("[data-for]")) {
+    const id = `op-${data.operation}-${label.dataset.for}`;
+    label.htmlFor = id;
+    form.querySelector(`[name=${label.dataset.for}]`).id = id;
+  }
+  return card;
 }
 
 // Evaluation notes (note.added), newest first.
