@@ -4,9 +4,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from exercise import clock, shapes
+from exercise import clock
 from exercise.envelopes import visible_after
-from exercise.models import Event, Exercise, ExerciseInject, HotlineOutage, JointOperation, Scenario
+from exercise.models import Exercise, Scenario
 from exercise.roles import Caller, Role, require_in_exercise, require_staff
 from exercise.scenarios import scenario_spec
 from exercise.scoring import scoreboard
@@ -61,24 +61,12 @@ def scores(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
 
 
 def control_room(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
-    """What the facilitator console draws on load; the socket keeps it current after."""
+    """The static frame of the facilitator console: what is not an event. Everything the
+    events say (statuses, notes, outages, the queue, the feed) the page draws from them."""
     require_staff(caller)
-    recent_notes = Event.objects.filter(exercise=exercise, kind="note.added").order_by("-seq")[:50]
     return {
-        "teams": list(exercise.teams.all()),
         "objectives": list(exercise.scenario.objectives.all()),
-        "awaiting": [
-            shapes.operation_state(op)
-            for op in JointOperation.objects.filter(
-                exercise=exercise, status=JointOperation.Status.AWAITING_ADJUDICATION
-            ).select_related("proposer")
-        ],
-        "outages": [
-            {"id": o.pk, "teams": [o.team_a.key, o.team_b.key]}
-            for o in HotlineOutage.objects.filter(exercise=exercise, ended_at__isnull=True).select_related(
-                "team_a", "team_b"
-            )
-        ],
-        "pending": list(exercise.injects.filter(status=ExerciseInject.Status.PENDING, inject__isnull=False)),
-        "notes": [{"seq": e.seq, "time": e.exercise_time, **e.data} for e in recent_notes],
+        # The scripted injects, for the edit forms and the consequence choices; the page
+        # removes each one when its release or skip arrives.
+        "scripted": list(exercise.injects.filter(inject__isnull=False).select_related("inject")),
     }

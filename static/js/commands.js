@@ -1,6 +1,11 @@
 // Sending commands from forms: JSON to the API with the session's CSRF token, a fresh
 // client_id per submission (so a retried request creates nothing twice), and the
 // error shown next to the form. The page updates from the socket, not from the answer.
+//
+// A form says what it sends with data-command and data-path (data-method: another verb);
+// data-confirm asks first; data-done is the confirmation shown (role=status, in the page's
+// [data-confirmation]) when the command succeeded, with {name} filled from the answer or
+// the form's fields ({data.key}: a field of a field); data-reset="false" keeps the fields.
 
 function csrfToken() {
   return document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
@@ -27,12 +32,28 @@ function formBody(form, submitter) {
   const data = new FormData(form, submitter);
   for (const [name, value] of data) {
     if (name === "csrfmiddlewaretoken") continue;
+    const field = form.querySelector(`[name="${name}"]`);
     const many = form.querySelectorAll(`[name="${name}"][type=checkbox]`).length > 0;
     if (many) (body[name] ??= []).push(value);
+    else if (field?.type === "number") body[name] = value === "" ? null : Number(value);
     else body[name] = value;
   }
   for (const box of form.querySelectorAll("input[type=checkbox]")) body[box.name] ??= [];
   return body;
+}
+
+function filled(template, values) {
+  return template.replace(/\{([\w.]+)\}/g, (_, path) => String(path.split(".").reduce((value, key) => value?.[key], values) ?? ""));
+}
+
+let clearing = null;
+
+function confirmDone(form, values) {
+  const region = document.querySelector("[data-confirmation]");
+  if (!region || !form.dataset.done) return;
+  region.textContent = filled(form.dataset.done, values);
+  window.clearTimeout(clearing);
+  clearing = window.setTimeout(() => { region.textContent = ""; }, 8000);
 }
 
 // Every form with data-command posts to its data-path; handlers may adjust the body.
@@ -41,6 +62,7 @@ export function wireForms(root, { prepare = (form, body) => body, done = () => {
     const form = submitted.target.closest("form[data-command]");
     if (!form) return;
     submitted.preventDefault();
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
     const error = form.querySelector("[data-error]");
     const buttons = form.querySelectorAll("button");
     if (error) error.textContent = "";
@@ -49,9 +71,10 @@ export function wireForms(root, { prepare = (form, body) => body, done = () => {
     body.client_id = crypto.randomUUID();
     buttons.forEach((button) => { button.disabled = true; });
     try {
-      await send(form.dataset.path, body, form.dataset.method ?? "POST");
+      const answer = await send(form.dataset.path, body, form.dataset.method ?? "POST");
+      confirmDone(form, { ...body, ...answer });
       if (form.dataset.reset !== "false") form.reset();
-      done(form);
+      done(form, answer);
     } catch (failure) {
       if (error) error.textContent = failure.message;
       else window.alert(failure.message);

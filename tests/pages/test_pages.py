@@ -1,5 +1,7 @@
 """The first pages: sign-in, the facilitator's exercise library, joining a team."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -39,29 +41,33 @@ def test_library_lists_scenarios_and_exercises(scenario, exercise):
     page = client.get("/facilitator/").content.decode()
     assert scenario.title in page
     assert exercise.name in page
-    assert 'action="/facilitator/exercises/new"' in page
+    # Creating an exercise posts to the API, as every control does (static/js/commands.js).
+    assert 'data-command="create-exercise" data-path="/api/v1/exercises"' in page
 
 
-def test_facilitator_creates_an_exercise_and_sees_join_codes(scenario):
+def test_facilitator_sees_join_codes_on_the_exercise_page(exercise):
     client, _ = signed_in("facilitator")
-    response = client.post(
-        "/facilitator/exercises/new", {"scenario": scenario.pk, "name": "Staff college run", "speed": "2"}, follow=True
-    )
-    exercise = Exercise.objects.get(name="Staff college run")
-    assert exercise.speed == 2.0
-    page = response.content.decode()
+    page = client.get(f"/facilitator/exercises/{exercise.pk}/").content.decode()
     for team in exercise.teams.all():
         assert team.join_code in page
         assert team.name in page
 
 
-def test_invalid_exercise_form_is_answered_with_the_problem(scenario):
+def test_invalid_exercise_is_answered_with_the_problem(scenario):
+    """What the page's form gets back, posting with the session: each problem by field."""
     client, _ = signed_in("facilitator")
-    response = client.post("/facilitator/exercises/new", {"scenario": scenario.pk, "name": "", "speed": "500"})
+    response = client.post(
+        "/api/v1/exercises", {"scenario_id": scenario.pk, "name": "", "speed": 500}, content_type="application/json"
+    )
     assert response.status_code == 400
-    assert b"This field is required" in response.content
-    assert b"less than or equal to 120" in response.content
+    paths = {detail["path"] for detail in response.json()["error"]["details"]}
+    assert "name" in paths
     assert not Exercise.objects.exists()
+
+
+def control_paths(page: str) -> dict[str, str]:
+    """The API path each data-command form of a page posts to, by command."""
+    return dict(re.findall(r'data-command="([\w-]+)" data-path="([^"]+)"', page))
 
 
 @pytest.mark.parametrize("role", ["observer", "evaluator"])
@@ -72,18 +78,29 @@ def test_other_staff_see_exercises_but_neither_codes_nor_controls(role, exercise
     assert exercise.teams.first().name in page
     assert exercise.teams.first().join_code not in page
     assert "Start</button>" not in page
-    refused = client.post(f"/facilitator/exercises/{exercise.pk}/start", follow=True)
-    assert b"Only a facilitator may do this" in refused.content
+    assert not {"start", "pause", "resume", "end", "speed", "release", "skip", "adhoc"} & set(control_paths(page))
+    refused = client.post(f"/api/v1/exercises/{exercise.pk}/start", {}, content_type="application/json")
+    assert refused.status_code == 403
+    assert "Only a facilitator may do this" in refused.json()["error"]["message"]
     assert Exercise.objects.get(pk=exercise.pk).status == "draft"
 
 
-def test_facilitator_drives_the_clock_from_the_page(exercise):
+def test_the_clock_controls_post_to_the_api(exercise):
+    """Every control of the console is a form posting to the API path API.md gives; which
+    of them shows follows the exercise.* events (tests/browser/test_controls.py)."""
     client, _ = signed_in("facilitator")
+    page = client.get(f"/facilitator/exercises/{exercise.pk}/").content.decode()
+    paths = control_paths(page)
+    for label in ("Start", "Pause", "Resume", "End exercise", "Set speed", "Release now", "Skip inject"):
+        assert f">{label}</button>" in page
     for transition, status in [("start", "running"), ("pause", "paused"), ("resume", "running"), ("end", "ended")]:
-        response = client.post(f"/facilitator/exercises/{exercise.pk}/{transition}", follow=True)
-        assert f"The exercise is now {status}." in response.content.decode()
-    again = client.post(f"/facilitator/exercises/{exercise.pk}/start", follow=True)
-    assert b"Cannot start an exercise that is ended" in again.content
+        assert paths[transition] == f"/api/v1/exercises/{exercise.pk}/{transition}"
+        response = client.post(paths[transition], {}, content_type="application/json")
+        assert response.json()["status"] == status
+    again = client.post(paths["start"], {}, content_type="application/json")
+    assert again.status_code == 409
+    assert "Cannot start an exercise that is ended" in again.json()["error"]["message"]
+    assert 'action="/facilitator/' not in page  # no page POST views are left
 
 
 def test_page_escapes_what_people_wrote(scenario):
