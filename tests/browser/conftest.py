@@ -112,7 +112,9 @@ class LiveServer:
                 connections.close_all()
 
         future = asyncio.run_coroutine_threadsafe(sync_to_async(call)(), self.loop)
-        return future.result(timeout=30)
+        # A guard against a hung server, not a speed limit: playing the demo run through
+        # the services took over 30 s on a loaded two-core machine.
+        return future.result(timeout=180)
 
 
 async def _serve_with_clock(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
