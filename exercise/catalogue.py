@@ -395,6 +395,11 @@ def checked_data(name: str, data: d.EventData, audience: str) -> dict[str, Any]:
     return data.as_json()
 
 
+def families() -> list[str]:
+    """The families of kinds (``hotline`` for ``hotline.*``), in the catalogue's order."""
+    return list(dict.fromkeys(name.split(".")[0] for name in KINDS))
+
+
 def listing() -> list[dict[str, Any]]:
     """Every kind as `GET /api/v1/event-kinds` lists it."""
     return [

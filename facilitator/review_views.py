@@ -13,8 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from exercise import exercises
-from exercise.catalogue import KINDS
+from exercise import catalogue, exercises
 from exercise.errors import DomainError, NotFound
 from exercise.models import Exercise, ImprovementItem
 from exercise.review import event_rows, plan, report
@@ -65,8 +64,8 @@ def _timeline(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
         "next_after": shown[-1]["seq"] if found["total"] > TIMELINE_PAGE else None,
         "team": team or "",
         "kind": kind or "",
-        "families": sorted({k.split(".")[0] for k in KINDS}),
-        "kinds": list(KINDS),
+        "families": catalogue.families(),
+        "kinds": list(catalogue.KINDS),
     }
 
 

@@ -7,7 +7,7 @@ and what the events say is drawn in the browser (static/js/drawings.js).
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from exercise import clock, exercises, selectors
+from exercise import catalogue, clock, exercises, selectors
 from exercise.errors import DomainError
 from exercise.models import Rating
 from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
@@ -38,6 +38,7 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "exercise": exercise,
         "detail": detail,
         "plan": detail["injects"],
+        "families": catalogue.families(),
         **selectors.control_room(caller=caller, exercise=exercise),
         "can_control": caller.role == Role.FACILITATOR,
         "can_evaluate": caller.role in (Role.FACILITATOR, Role.EVALUATOR),
