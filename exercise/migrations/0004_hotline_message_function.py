@@ -103,17 +103,7 @@ $$;
 DROP = "DROP FUNCTION IF EXISTS parley_hotline_message(bigint, bigint, text, text, jsonb, timestamptz, boolean, text, text, jsonb)"
 
 
-def create(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("exercise", "0003_review")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [migrations.RunSQL(CREATE, DROP)]

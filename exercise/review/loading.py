@@ -6,7 +6,6 @@ while that seq is the exercise's last; a newer log replaces it.
 """
 
 import json
-from collections import defaultdict
 from typing import Any
 
 from django.core.cache import cache
@@ -30,7 +29,7 @@ def review_events(exercise: Exercise) -> list[dict[str, Any]]:
 
 
 def _read(exercise: Exercise) -> list[dict[str, Any]]:
-    events = _read_as_json(exercise) if connection.vendor == "postgresql" else _read_rows(exercise)
+    events = _read_as_json(exercise)
     prev = 0
     for event in events:
         event["prev"] = prev
@@ -72,31 +71,6 @@ def _read_as_json(exercise: Exercise) -> list[dict[str, Any]]:
     with connection.cursor() as cursor:
         cursor.execute(_LOG_AS_JSON, {"exercise": exercise.pk})
         return json.loads(cursor.fetchone()[0])
-
-
-def _read_rows(exercise: Exercise) -> list[dict[str, Any]]:
-    recipients: dict[int, list[str]] = defaultdict(list)
-    through = Event.recipients.through.objects.filter(event__exercise=exercise)
-    for event_id, team_key in through.order_by("team__order").values_list("event_id", "team__key"):
-        recipients[event_id].append(team_key)
-    rows = (
-        Event.objects.filter(exercise=exercise)
-        .order_by("seq")
-        .values_list("pk", "seq", "at", "exercise_time", "kind", "actor", "audience", "data")
-    )
-    return [
-        {
-            "seq": seq,
-            "kind": kind,
-            "at": at.isoformat(),
-            "exercise_time": exercise_time,
-            "actor": actor,
-            "data": data,
-            "audience": audience,
-            "recipients": recipients.get(pk, []),
-        }
-        for pk, seq, at, exercise_time, kind, actor, audience, data in rows.iterator(chunk_size=2000)
-    ]
 
 
 def seen_by(event: dict[str, Any], team: str) -> bool:

@@ -33,7 +33,7 @@ class Django:
 
 
 @pytest.fixture
-def line(postgres, redis_url, running_arc):
+def line(redis_url, running_arc):
     """ARC's open call to BOR, a player in each team, and the ASGI layer before Django."""
     exercise = running_arc["exercise"]
     players = {"ARC": running_arc["player"]}

@@ -33,7 +33,7 @@ def escalation(team: Team) -> int:
 
 
 @pytest.fixture
-def one_connection(postgres):
+def one_connection(db):
     """The default database behind a pool of one connection that is given up on after
     POOL_TIMEOUT; the settings' pool again afterwards."""
     options = connection.settings_dict["OPTIONS"]

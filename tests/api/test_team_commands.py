@@ -1034,7 +1034,7 @@ def test_keys_and_titles_with_a_lone_surrogate_are_refused_400(game, path, body)
         ("{base}/actions", {"kind": "raise_alert", "client_id": "tab\x001"}),
     ],
 )
-def test_keys_titles_and_client_ids_with_nul_are_refused_400_on_postgresql(postgres, game, path, body):
+def test_keys_titles_and_client_ids_with_nul_are_refused_400(game, path, body):
     before = counts(game.exercise)
     refused(game.post(path.format(base=game.base), body, "ARC"), 400)
     assert counts(game.exercise) == before

@@ -2,8 +2,9 @@
 in a thread of this process (with the in-process clock on its loop), and helpers that sign
 staff in and join players through the pages, as people do.
 
-The server runs in this process because the default test database is SQLite in memory
-(shared cache), which no other process can open; its threads open their own connections.
+The server runs in this process so that the services a test calls broadcast through the
+server's own channel layer: the in-memory one of the embedded default reaches only the
+sockets of its own process.
 
 Playwright's sync API leaves its event loop marked as running in the test thread, and
 Django refuses database calls from a thread with a running loop (SynchronousOnlyOperation).
@@ -16,7 +17,6 @@ import asyncio
 import contextlib
 import os
 import socket
-import sqlite3
 import threading
 import time
 import urllib.request
@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import pytest
 import uvicorn
 from asgiref.sync import sync_to_async
-from django.db import connection, connections
+from django.db import connections
 from django.test.utils import modify_settings
 from playwright.sync_api import Browser, Page, expect
 
@@ -132,31 +132,6 @@ async def _serve_with_clock(server: uvicorn.Server, sockets: list[socket.socket]
         await sync_to_async(connections.close_all)()
 
 
-def _retry_when_locked(execute: Callable[..., Any]) -> Callable[..., Any]:
-    """Wait out SQLITE_LOCKED the way a file database waits out SQLITE_BUSY.
-
-    The settings give SQLite a 20 s busy timeout, which is how the embedded server's
-    threads take turns on its file database. The in-memory test database is in shared-cache
-    mode, where a second writer (or a reader of a table being written) gets "database table
-    is locked" at once and the busy timeout never applies; a page request that meets a
-    clock tick would then fail for a reason no real installation has.
-    """
-
-    def retrying(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
-        if args and execute.__name__ == "executemany":
-            args = (list(args[0]), *args[1:])  # a generator would be spent by a failed attempt
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                return execute(self, query, *args, **kwargs)
-            except sqlite3.OperationalError as exc:
-                if "is locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.002)
-
-    return retrying
-
-
 def _free_socket() -> socket.socket:
     # Bound here and handed to uvicorn, so no other process can take the port in between.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -179,15 +154,9 @@ def _wait_until_answering(url: str, server: uvicorn.Server, thread: threading.Th
 
 
 @pytest.fixture
-def live_server(transactional_db, monkeypatch) -> Iterator[LiveServer]:
+def live_server(transactional_db) -> Iterator[LiveServer]:
     """The real ASGI app (config.asgi) on 127.0.0.1 and a free port, with the clock."""
-    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
-
     from config.asgi import application
-
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        monkeypatch.setattr(SQLiteCursorWrapper, "execute", _retry_when_locked(SQLiteCursorWrapper.execute))
-        monkeypatch.setattr(SQLiteCursorWrapper, "executemany", _retry_when_locked(SQLiteCursorWrapper.executemany))
 
     sock = _free_socket()
     host, port = sock.getsockname()

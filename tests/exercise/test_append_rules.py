@@ -92,7 +92,7 @@ def waiting_for_a_lock() -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_message_whose_exercise_is_paused_while_it_waits_for_the_seq_is_refused(postgres, facilitator, exercise):
+def test_a_message_whose_exercise_is_paused_while_it_waits_for_the_seq_is_refused(facilitator, exercise):
     """The race itself: the message reads a running exercise, the pause commits while the
     message waits for the exercise's row, and the seq it would take is not taken."""
     line = Line(facilitator, exercise)

@@ -207,9 +207,8 @@ THREADS = 8
 APPENDS_EACH = 25
 
 
-@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_appends_give_gap_free_seq(postgres, exercise):
+def test_concurrent_appends_give_gap_free_seq(exercise):
     start = threading.Barrier(THREADS)
     failures: list[BaseException] = []
 

@@ -16,7 +16,7 @@ from tests.exercise.test_injects import advance
 
 
 @pytest.fixture
-def line(postgres, facilitator, exercise):
+def line(facilitator, exercise):
     """A running exercise with a player in each team and ARC's call to BOR open."""
     exercises.change_status(caller=facilitator.caller, exercise_id=exercise.pk, transition="start")
     players = {team.key: builders.player(team, f"{team.key} duty officer") for team in exercise.teams.all()}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import redis
@@ -116,13 +116,22 @@ def broker_url(redis_url: str) -> Iterator[str]:
     client.close()
 
 
+def worker_database_url() -> str:
+    database = connection.settings_dict
+    if os.environ.get("DATABASE_URL"):
+        return with_path(os.environ["DATABASE_URL"], "/" + database["NAME"])
+    # The embedded server's socket folder goes in the query: as the URL's host,
+    # dj-database-url would lower-case it.
+    query = urlencode({"host": database["HOST"]})
+    return f"postgres://{database['USER']}@:{database['PORT']}/{database['NAME']}?{query}"
+
+
 @pytest.fixture
-def engine_env(postgres, transactional_db, broker_url: str, tmp_path: Path) -> dict[str, str]:
+def engine_env(transactional_db, broker_url: str, tmp_path: Path) -> dict[str, str]:
     """A production worker's environment, pointed at the test database and the test broker."""
-    database_url = with_path(os.environ["DATABASE_URL"], "/" + connection.settings_dict["NAME"])
     return {
         **os.environ,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": worker_database_url(),
         "REDIS_URL": broker_url,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         # The secret key and static root go to a scratch folder, not the project's var/.
