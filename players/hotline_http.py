@@ -53,9 +53,9 @@ logger = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
-    """Only where the statement and the shared counters exist: PostgreSQL and Redis."""
+    """Only where the rate counts are shared between processes: on Redis."""
     cache = settings.CACHES["default"]["BACKEND"]
-    return connections["default"].vendor == "postgresql" and cache.endswith("RedisCache")
+    return cache.endswith("RedisCache")
 
 
 class HotlineMessages:
