@@ -1,8 +1,12 @@
+"""The gateway as a Django app: its system checks."""
+
 from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+
+from gateway.ratelimits import rate
 
 
 class GatewayConfig(AppConfig):
@@ -15,8 +19,6 @@ class GatewayConfig(AppConfig):
 
 def rates_are_readable(**kwargs: Any) -> list[checks.CheckMessage]:
     """A mistyped rate would otherwise first fail on the request it should limit."""
-    from gateway.ratelimits import rate
-
     problems = []
     for name in ("JOIN_FAILURE_RATE", "PLAYER_COMMAND_RATE"):
         try:
