@@ -108,9 +108,9 @@ def count_failure(request: HttpRequest, group: str) -> None:
 # Commands per player
 
 TOO_MANY_COMMANDS = "Too many commands at once; wait a few seconds and send again."
-# The hotline layer counts a command before it knows who will answer it. When it hands
-# the request to Django it writes the outcome into the ASGI scope, which no client can
-# set, so that Django takes that outcome instead of counting the command a second time.
+# The hotline layer counts a command before it knows whether it can answer it itself.
+# When it hands the request to Django it writes the outcome into the ASGI scope, which no
+# client can set, so that Django takes that outcome instead of counting the command again.
 COUNTED = "parley.player_command_counted"
 
 
