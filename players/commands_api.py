@@ -6,9 +6,9 @@ from functools import wraps
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from config.ratelimits import throttle_player
 from exercise import actions, dialogues, hotlines, jointops, reports, shapes
 from exercise.commands import Done
+from gateway.ratelimits import throttle_player
 
 router = Router(tags=["team commands"])
 

@@ -9,8 +9,8 @@ from exercise.errors import DomainError
 from exercise.models import Exercise
 from exercise.review import feedback, report
 from exercise.roles import caller_for_player
+from gateway.sessions import player_of_session
 from players.forms import FeedbackForm
-from players.sessions import player_of_session
 
 
 def _page(request: HttpRequest, form: FeedbackForm | None = None, status: int = 200) -> HttpResponse:

@@ -4,11 +4,11 @@ Measured in bench/hotline, Django's request cycle under uvicorn costs about 4 ms
 request before any of our work: at 200 messages a second on two cores that is the whole
 budget. This ASGI layer answers the common case itself: a player's token, a well-formed
 body, an open line between running teams, and nothing for the expectation engine to
-decide. It counts the player's rate in the keys Django counts in, writes in one
-statement (exercise.hotline_statement) on its own autocommitting connection, broadcasts,
-and answers as the API does, with the headers Django's own middleware sets. Anything
-else goes to Django untouched, which gives the refusal or does the rest; this layer
-never has to explain a refusal, so it never differs in one.
+decide. It counts the player's command against the rate Django counts in, writes in
+one statement (exercise.hotline_statement) on its own autocommitting connection,
+broadcasts, and answers as the API does, with the headers Django's own middleware sets.
+Anything else goes to Django, which gives the refusal or does the rest; this layer never
+has to explain a refusal, so it never differs in one.
 """
 
 import io
@@ -19,7 +19,6 @@ from typing import Any
 
 import psycopg
 import redis
-import redis.asyncio
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
@@ -33,29 +32,32 @@ from psycopg.conninfo import make_conninfo
 from psycopg.errors import UniqueViolation
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from config.api_errors import busy_response
-from config.player_tokens import player_tokens
-from config.ratelimits import count_player_command, give_back
 from exercise import hotline_statement
 from exercise.commands import MESSAGE_LIMIT, checked_client_id, checked_text
 from exercise.errors import DomainError
 from exercise.events import send_all
 from exercise.hotline_statement import Sent
+from exercise.roles import Caller
 from exercise.text_rules import unstorable_paths
+from gateway import ratelimits
+from gateway.errors import busy_response
+from gateway.player_tokens import player_tokens
 
 PATH = re.compile(r"/api/v1/hotlines/([1-9][0-9]{0,17})/messages")
 # A message's body is its text (at most 4,000 characters, up to 4 bytes each in UTF-8,
 # 6 when escaped in JSON) and a client_id; anything longer is Django's to refuse.
 BODY_LIMIT = 6 * MESSAGE_LIMIT + 1024
 POOL_SIZE = 4
+# A player's command counted against the rate here: the player's id, and whether it was within.
+Counted = tuple[int, bool] | None
 
 logger = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
-    """Only where the rate counts are shared between processes: on Redis."""
-    cache = settings.CACHES["default"]["BACKEND"]
-    return cache.endswith("RedisCache")
+    """Only in the production shape, with Redis: the embedded default serves one process,
+    where Django's own path costs nothing worth avoiding."""
+    return bool(settings.REDIS_URL)
 
 
 class HotlineMessages:
@@ -65,7 +67,7 @@ class HotlineMessages:
         self.app = app
         self.enabled = enabled()
         self._pool: AsyncConnectionPool | None = None
-        self._redis: Any = None
+        self._commands: ratelimits.PlayerCommands | None = None
         self._security = SecurityMiddleware(lambda request: None)
         self._frames = XFrameOptionsMiddleware(lambda request: None)
 
@@ -76,8 +78,10 @@ class HotlineMessages:
         body, complete = await _read_body(receive)
         if body is None:  # the client went away
             return None
-        response = await self._answer(scope, int(found[1]), body) if complete else None
+        response, counted = await self._answer(scope, int(found[1]), body) if complete else (None, None)
         if response is None:
+            if counted is not None:  # for Django to take, not to count again
+                scope = ratelimits.counted_in(scope, *counted)
             return await self.app(scope, _replay(body, complete, receive), send)
         headers = [(name.encode("latin1"), value.encode("latin1")) for name, value in response.items()]
         await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
@@ -86,32 +90,39 @@ class HotlineMessages:
     async def close(self) -> None:
         if self._pool is not None:
             await self._pool.close()
-        if self._redis is not None:
-            await self._redis.aclose()
-        self._pool = self._redis = None
+        if self._commands is not None:
+            await self._commands.close()
+        self._pool = self._commands = None
 
-    async def _answer(self, scope: dict, hotline_id: int, body: bytes) -> HttpResponse | None:
-        """The API's answer, or None for Django to give it."""
+    async def _answer(self, scope: dict, hotline_id: int, body: bytes) -> tuple[HttpResponse | None, Counted]:
+        """The API's answer, or None for Django to give it; and the command as counted
+        against the player's rate, once the player is known."""
         if scope.get("query_string"):  # Django checks it; a message needs none
-            return None
+            return None, None
         request = ASGIRequest(scope, io.BytesIO(body))
         token = _bearer_token(request)
         fields = _fields(body) if token else None
         if not (fields and self._passes_django_middleware(request)):
-            return None
+            return None, None
+        counted: Counted = None
         try:
-            sent = await self._send(token, hotline_id, *fields)
+            db, commands = await self._connections()
+            caller = await _caller(db, token)
+            if caller is None:  # unknown, or staff: Django decides
+                return None, None
+            counted = caller.player.pk, await commands.hit(caller.player.pk)  # type: ignore[union-attr]
+            sent = await _send(db, caller, hotline_id, *fields) if counted[1] else None  # else Django refuses
         except PoolTimeout:  # Django's pool would be as busy: no second wait there
-            return self._with_headers(request, busy_response())
+            return self._with_headers(request, busy_response()), counted
         except (psycopg.OperationalError, redis.RedisError):  # as Django would be: it answers
             logger.warning("hotline messages: the database or Redis failed; Django answers", exc_info=True)
-            return None
+            return None, counted
         if sent is None:
-            return None
+            return None, counted
         await send_all(get_channel_layer(), sent.event, sent.stored.prevs)
         content = json.dumps(sent.answer, cls=NinjaJSONEncoder).encode()
         response = HttpResponse(content, status=201, content_type="application/json; charset=utf-8")
-        return self._with_headers(request, response)
+        return self._with_headers(request, response), counted
 
     def _passes_django_middleware(self, request: ASGIRequest) -> bool:
         """What Django's middleware would refuse or redirect before the API saw it."""
@@ -121,29 +132,6 @@ class HotlineMessages:
             return False
         return self._security.process_request(request) is None  # None: no HTTPS redirect
 
-    async def _send(self, token: str, hotline_id: int, text: str, client_id: str | None) -> Sent | None:
-        """The message sent, or None for the full path to send or refuse. A command that
-        goes on to Django is not counted against the player's rate here, as Django counts it."""
-        db, counters = await self._connections()
-        caller = player_tokens.known(token)
-        if caller is None:  # a first request in this process
-            async with db.connection() as connection:
-                caller = await player_tokens.look_up(token, connection)
-        if caller is None:  # unknown, or staff: Django decides
-            return None
-        within, counted = await count_player_command(counters, caller.player.pk)  # type: ignore[union-attr]
-        sent = None
-        try:
-            if within:
-                async with db.connection() as connection:
-                    sent = await hotline_statement.send_async(connection, caller, hotline_id, text, client_id)
-        except UniqueViolation:  # this client_id was used before: Django answers from its receipt
-            pass
-        finally:
-            if sent is None:
-                await give_back(counters, counted)
-        return sent
-
     def _with_headers(self, request: ASGIRequest, response: HttpResponse) -> HttpResponse:
         """The headers Django's middleware gives an API response."""
         response["Content-Length"] = str(len(response.content))
@@ -151,7 +139,7 @@ class HotlineMessages:
         self._frames.process_response(request, response)
         return response
 
-    async def _connections(self) -> tuple[AsyncConnectionPool, Any]:
+    async def _connections(self) -> tuple[AsyncConnectionPool, ratelimits.PlayerCommands]:
         """This process's own connections, opened on first use inside the server's loop."""
         if self._pool is None:
             # Both made before the first await, so that a concurrent first request finds both.
@@ -164,12 +152,30 @@ class HotlineMessages:
                 kwargs={"autocommit": True},
                 open=False,
             )
-            counters = redis.asyncio.BlockingConnectionPool.from_url(
-                settings.CACHES["default"]["LOCATION"], **settings.REDIS_POOL
-            )
-            self._redis = redis.asyncio.Redis.from_pool(counters)  # closed with the client
+            self._commands = ratelimits.PlayerCommands()
             await self._pool.open()
-        return self._pool, self._redis
+        return self._pool, self._commands  # type: ignore[return-value]
+
+
+async def _caller(db: AsyncConnectionPool, token: str) -> Caller | None:
+    """The player whose token this is, asking the database only on a first request in
+    this process; None for an unknown token or a staff one."""
+    caller = player_tokens.known(token)
+    if caller is None:
+        async with db.connection() as connection:
+            caller = await player_tokens.look_up(token, connection)
+    return caller
+
+
+async def _send(
+    db: AsyncConnectionPool, caller: Caller, hotline_id: int, text: str, client_id: str | None
+) -> Sent | None:
+    """The message sent, or None for Django to send or refuse."""
+    try:
+        async with db.connection() as connection:
+            return await hotline_statement.send_async(connection, caller, hotline_id, text, client_id)
+    except UniqueViolation:  # this client_id was used before: Django answers from its receipt
+        return None
 
 
 def _bearer_token(request: ASGIRequest) -> str:

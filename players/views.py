@@ -5,12 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from config.ratelimits import count_failure, refuse_if_failing
 from exercise import access, actions, clock, jointops
 from exercise.errors import DomainError, NotFound, RateLimited
 from exercise.roles import caller_for_user
+from gateway.ratelimits import count_failure, refuse_if_failing
+from gateway.sessions import player_of_session, remember_player
 from players.forms import JoinForm
-from players.sessions import player_of_session, remember_player
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -6,9 +6,8 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from exercise.access import caller_for_token
-from exercise.models import Player
 from exercise.roles import Caller, caller_for_player, caller_for_user
-from players.sessions import SESSION_KEY
+from gateway.sessions import player_in
 
 
 def origin_allowed(headers: list[tuple[bytes, bytes]]) -> bool:
@@ -27,9 +26,5 @@ def caller_from_scope(scope: dict, token: str) -> tuple[Caller | None, bool]:
     user = scope.get("user")
     if user is not None and user.is_authenticated:
         return caller_for_user(user), True
-    session = scope.get("session")
-    player_id = session.get(SESSION_KEY) if session is not None else None
-    if player_id is not None:
-        player = Player.objects.select_related("team__exercise").filter(pk=player_id).first()
-        return (caller_for_player(player) if player else None), True
-    return None, False
+    player = player_in(scope.get("session"))
+    return (caller_for_player(player), True) if player else (None, False)

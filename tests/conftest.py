@@ -36,12 +36,16 @@ def redis_url():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters must not leak from one test into the next."""
+    """Rate-limit counts and cached values must not leak from one test into the next."""
     from django.core.cache import cache
 
+    from gateway import ratelimits
+
     cache.clear()
+    ratelimits.forget_all()
     yield
     cache.clear()
+    ratelimits.forget_all()
 
 
 @pytest.fixture

@@ -39,7 +39,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -59,6 +58,7 @@ from bench.fanout.clients import Client, Fleet  # noqa: E402
 from bench.hotline import analysis, bare, pgwatch, profiling, report, services, workload  # noqa: E402
 from bench.hotline.driver import Request, drive, prime  # noqa: E402
 from bench.hotline.httpclient import Pool  # noqa: E402
+from gateway import ratelimits  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 OTHER_BENCH = "bench/fanout/run.py"
@@ -177,12 +177,9 @@ def uptime() -> str:
 
 
 def rate_limit(env: dict[str, str]) -> dict[str, float]:
-    """PLAYER_COMMAND_RATE ("30/10s") as a limit and a window in seconds."""
-    found = re.fullmatch(r"(\d+)/(\d*)([smhd])", env.get("PLAYER_COMMAND_RATE", "30/10s"))
-    if not found:
-        raise ValueError(f"unreadable PLAYER_COMMAND_RATE {env['PLAYER_COMMAND_RATE']!r}")
-    unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}[found.group(3)]
-    return {"limit": int(found.group(1)), "window": int(found.group(2) or 1) * unit}
+    """PLAYER_COMMAND_RATE ("30/10s") as a limit and a window in seconds, read as the server reads it."""
+    item = ratelimits.rate(env.get("PLAYER_COMMAND_RATE", "30/10s"))
+    return {"limit": item.amount, "window": item.get_expiry()}
 
 
 # --- the two servers -------------------------------------------------------------------

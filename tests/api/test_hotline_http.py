@@ -200,7 +200,7 @@ async def test_a_message_given_to_django_is_counted_once_against_the_rate(line, 
         assert (await post(line, {"text": "One."}))[0] == 201  # 1, here
         assert (await post(line, {"text": "Two."}))[0] == 201  # 2, here
         await database_sync_to_async(hotlines.close_call)(caller=bor, hotline_id=line["hotline"].pk)
-        # 3: counted here, given back when Django takes it, and counted there.
+        # 3: counted here, and Django, taking it over, does not count it again.
         assert (await post(line, {"text": "Three: the line is closed."}))[0] == 409
         reopened = await database_sync_to_async(hotlines.request_call)(
             caller=arc, exercise_id=line["exercise"].pk, to="BOR"
@@ -208,11 +208,12 @@ async def test_a_message_given_to_django_is_counted_once_against_the_rate(line, 
         await database_sync_to_async(hotlines.answer_call)(caller=bor, hotline_id=reopened.obj.pk, accept=True)
         line["path"] = f"/api/v1/hotlines/{reopened.obj.pk}/messages"
         assert (await post(line, {"text": "Four."}))[0] == 201
-        status, _headers, answer = await post(line, {"text": "Five: one too many."})
+        status, headers, answer = await post(line, {"text": "Five: one too many."})
     finally:
         await line["app"].close()
     assert status == 429, answer
     assert answer["error"]["code"] == "rate_limited"
+    assert 1 <= int(headers["retry-after"]) <= 86_400
 
 
 async def test_several_messages_at_once_each_take_their_own_seq(line):

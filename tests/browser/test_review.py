@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from exercise.demo.played import play_karst_pass, write_up
 from exercise.models import Exercise
-from players.sessions import SESSION_KEY
+from gateway.sessions import SESSION_KEY
 from tests import builders
 from tests.browser.conftest import TIMEOUT_MS, LiveServer, sign_in
 from tests.review.played import karst_pass

@@ -36,7 +36,8 @@ from tests import builders
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CELERY = Path(sys.executable).parent / "celery"
+# The interpreter running the tests, not a `celery` script whose first line may name another.
+CELERY = [sys.executable, "-m", "celery"]
 # The broker gets a Redis database of its own, flushed before and after each test, so
 # queued ticks and ETA messages never leak between tests or into other users of Redis.
 BROKER_DB = 5
@@ -142,14 +143,13 @@ def engine_env(transactional_db, broker_url: str, tmp_path: Path) -> dict[str, s
 @pytest.fixture
 def spawn(engine_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., CeleryProcess]]:
     """Starts celery subprocesses; stops every one of them after the test, whatever happened."""
-    assert CELERY.exists(), f"no celery next to {sys.executable}"
     started: list[CeleryProcess] = []
 
     def spawn(name: str, ready_line: str, *args: str) -> CeleryProcess:
         log = tmp_path / f"{name}-{len(started)}.log"
         with log.open("wb") as out:
             popen = subprocess.Popen(
-                [str(CELERY), "-A", "config", *args, "--loglevel", "INFO"],
+                [*CELERY, "-A", "config", *args, "--loglevel", "INFO"],
                 cwd=PROJECT_ROOT,
                 env=engine_env,
                 stdout=out,

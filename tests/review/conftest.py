@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from exercise.models import Exercise, Scenario
-from players.sessions import SESSION_KEY
+from gateway.sessions import SESSION_KEY
 from tests import builders
 from tests.review.played import Played, karst_pass, play, write_up
 
@@ -43,7 +43,7 @@ def staff_client(member: builders.Staff) -> Client:
 
 
 def player_client(joined: builders.Joined) -> Client:
-    """A browser session of a player who joined through /join/ (see players.sessions)."""
+    """A browser session of a player who joined through /join/ (see gateway.sessions)."""
     client = Client()
     session = client.session
     session[SESSION_KEY] = joined.player.pk

@@ -8,7 +8,6 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from config.api_errors import domain_error_response
 from exercise import actions, dialogues, exercises, hotlines, jointops, reports
 from exercise.demo.played import advance
 from exercise.errors import Conflict, InvalidState, NotAllowed
@@ -21,6 +20,7 @@ from exercise.models import (
     ParticipantFeedback,
 )
 from exercise.review import feedback, report
+from gateway.errors import domain_error_response
 from tests import builders
 from tests.review.conftest import player_client, staff_client
 

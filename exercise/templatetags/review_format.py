@@ -1,4 +1,5 @@
-"""Small filters the review's templates need: exercise clock times and keyed lookups."""
+"""Filters the after-action review and the team debrief share: exercise clock times,
+response times and keyed lookups."""
 
 from typing import Any
 

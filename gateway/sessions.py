@@ -1,5 +1,7 @@
-"""A player who joined in the browser is remembered in the Django session."""
+"""A player who joined in the browser is remembered in the Django session; the pages, the
+API and the exercise socket all read it here."""
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
 from exercise.models import Player
@@ -14,11 +16,16 @@ def remember_player(request: HttpRequest, player: Player) -> None:
     request.session[SESSION_KEY] = player.pk
 
 
-def player_of_session(request: HttpRequest) -> Player | None:
-    player_id = request.session.get(SESSION_KEY)
+def player_in(session: SessionBase | None) -> Player | None:
+    """The player a session remembers: a request's, or a socket scope's."""
+    player_id = session.get(SESSION_KEY) if session is not None else None
     if player_id is None:
         return None
     return Player.objects.select_related("team__exercise").filter(pk=player_id).first()
+
+
+def player_of_session(request: HttpRequest) -> Player | None:
+    return player_in(request.session)
 
 
 def caller_for_session(request: HttpRequest) -> Caller | None:

@@ -1,65 +1,16 @@
-"""One error shape for the whole API: ``{"error": {"code", "message", "details"}}``."""
+"""Errors that Django raises outside the API's handlers, given the contract's shape."""
 
 import json
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
-from exercise import errors
 from exercise.text_rules import unstorable, unstorable_paths
+from gateway.errors import error_response
 
 logger = logging.getLogger(__name__)
-
-STATUS_OF = {
-    errors.Invalid: 400,
-    errors.NotAuthenticated: 401,
-    errors.NotAllowed: 403,
-    errors.NotFound: 404,
-    errors.InvalidState: 409,
-    errors.Conflict: 409,
-    errors.TooLarge: 413,
-    errors.RateLimited: 429,
-}
-CODE_OF_STATUS = {
-    400: "invalid",
-    401: "not_authenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "invalid_state",
-    413: "too_large",
-    415: "unsupported_media_type",
-    429: "rate_limited",
-    500: "server_error",
-}
-
-
-def error_body(code: str, message: str, details: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": list(details)}}
-
-
-def error_response(status: int, message: str, details: Sequence[dict[str, Any]] = (), code: str = "") -> JsonResponse:
-    body = error_body(code or CODE_OF_STATUS.get(status, "error"), message, details)
-    return JsonResponse(body, status=status)
-
-
-# Past the pool's timeout (20 s by default) a client has waited long enough: a second
-# is enough for a burst to pass, and spreads the retries out.
-RETRY_AFTER_SECONDS = 1
-
-
-def busy_response() -> JsonResponse:
-    """No database connection came free in time: overloaded, not broken; send again."""
-    response = error_response(503, "The server is busy; send the request again in a moment.", code="unavailable")
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
-
-
-def domain_error_response(exc: errors.DomainError) -> JsonResponse:
-    return error_response(STATUS_OF.get(type(exc), 400), exc.message, exc.details, exc.code)
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -125,15 +76,3 @@ def _reason(response: HttpResponse) -> str:
     if response.status_code == 405:
         return f"This address does not take that method; it takes {response.get('Allow', 'other methods')}."
     return response.reason_phrase
-
-
-def validation_details(raw_errors: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
-    """pydantic's error list as ``{path, message}`` items, paths like ``partners[1]``."""
-    details = []
-    for item in raw_errors:
-        loc = [part for part in item.get("loc", ()) if part not in ("body", "payload", "query", "path")]
-        path = ""
-        for part in loc:
-            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-        details.append({"path": path, "message": str(item.get("msg", "is invalid"))})
-    return details
