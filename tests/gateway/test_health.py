@@ -23,13 +23,13 @@ def test_anyone_learns_what_serves(db):
     assert response.status_code == 200, response.content
     assert response.json() == {
         "status": "ok",
-        "database": connection.vendor,
+        "database": "postgresql",
         "layer": "redis" if os.environ.get("REDIS_URL") else "memory",
         "version": pyproject_version(),
     }
 
 
-def test_the_production_shape_says_postgresql_and_redis(postgres, redis_url):
+def test_the_production_shape_says_postgresql_and_redis(db, redis_url):
     body = Client().get(HEALTH).json()
 
     assert (body["database"], body["layer"]) == ("postgresql", "redis")
@@ -56,7 +56,7 @@ def a_port_where_nothing_listens() -> int:
 
 
 @pytest.fixture
-def database_gone(postgres, transactional_db):
+def database_gone(transactional_db):
     """The default database's address pointed at a port where nothing listens, with a
     pool that gives up after a second; put back afterwards."""
     database = connection.settings_dict
