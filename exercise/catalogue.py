@@ -82,11 +82,15 @@ def _hotline(event: Envelope) -> str:
     return f"Hotline {data['from']} – {data['to']} {_verb(event)}"
 
 
+def _listener(event: Envelope) -> str:
+    """The other end of a hotline message: the sender is the actor, while `from` and `to`
+    are the line's caller and callee."""
+    data = event["data"]
+    return str(data["to"] if event["actor"].get("team") == data["from"] else data["from"])
+
+
 def _hotline_message(event: Envelope) -> str:
-    # The sender is the actor; `from` and `to` are the caller and the callee of the line.
-    data, speaker = event["data"], event["actor"].get("team", "")
-    listener = data["to"] if speaker == data["from"] else data["from"]
-    return f"Hotline {speaker} → {listener}{_said(data)}"
+    return f"Hotline {event['actor'].get('team', '')} → {_listener(event)}{_said(event['data'])}"
 
 
 def _outage(event: Envelope) -> str:
@@ -175,10 +179,8 @@ def no_contacts(event: Envelope) -> list[Contact]:
 
 
 def _line_contact(event: Envelope) -> list[Contact]:
-    data, speaker = event["data"], event["actor"].get("team")
-    if not speaker:
-        return []
-    return [(speaker, data["to"] if speaker == data["from"] else data["from"], "hotline")]
+    speaker = event["actor"].get("team")
+    return [(speaker, _listener(event), "hotline")] if speaker else []
 
 
 def _meeting_contacts(event: Envelope) -> list[Contact]:
