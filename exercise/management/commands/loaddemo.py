@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from exercise.demo import load_demo
@@ -6,7 +8,7 @@ from exercise.demo import load_demo
 class Command(BaseCommand):
     help = "Load the demo scenarios, facilitator and exercise; loads only what is missing. Not for production."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         demo = load_demo()
         if demo.created:
             self.stdout.write("Loaded " + ", ".join(demo.created) + ".")
