@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 
-from exercise.errors import NotAllowed
+from exercise.errors import NotAllowed, NotAuthenticated
 from exercise.models import Exercise, Player, Team
 
 
@@ -65,6 +66,15 @@ def caller_for_user(user: User) -> Caller | None:
 
 def caller_for_player(player: Player) -> Caller:
     return Caller(role=Role.PLAYER, player=player)
+
+
+def caller_of(request: HttpRequest) -> Caller:
+    """The caller the API's authentication found for this request (ninja keeps it as
+    ``request.auth``, which HttpRequest does not declare)."""
+    caller = getattr(request, "auth", None)
+    if not isinstance(caller, Caller):
+        raise NotAuthenticated("Send a valid token as 'Authorization: Bearer <token>', or sign in.")
+    return caller
 
 
 def require_role(caller: Caller, *roles: Role) -> None:

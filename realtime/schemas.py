@@ -1,0 +1,61 @@
+"""The event envelope as the API answers it, the same over HTTP and the socket, and what
+every answer's schema is built on."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+# A JSON number kept as the service computed it: validating into `float` would turn an
+# integer such as a mean of whole rungs into 2.0, and change the answer's text.
+Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
+
+
+class Out(BaseModel):
+    """The shape of an answer the services build as a dict.
+
+    A pydantic model rather than ninja's Schema, whose validator reads every value of
+    every object through a Python getter (made for ORM objects): pydantic reads a dict
+    itself, several times faster, which counts on a list of thousands of events. Fields a
+    service adds that the schema does not name yet are kept in the answer, never dropped;
+    tests/api/test_output_schemas.py finds them so that they get documented.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+
+class TeamActor(Out):
+    team: str
+    player: str
+
+
+class StaffActor(Out):
+    user: str
+    role: str
+
+
+class SystemActor(Out):
+    system: Literal[True] = Field(description="the clock or the expectation engine")
+
+
+# Documented as one of the three, passed through as the log holds it: checking each of
+# thousands of actors against three models would double the cost of a long event list.
+Actor = Annotated[
+    dict[str, Any],
+    WithJsonSchema(
+        {
+            "description": "who acted: a team's player, a staff user, or the system",
+            "oneOf": [model.model_json_schema() for model in (TeamActor, StaffActor, SystemActor)],
+        }
+    ),
+]
+
+
+class Envelope(Out):
+    seq: int
+    prev: int = Field(description="the seq of the previous event visible to the same recipient, 0 for the first")
+    kind: str
+    at: str = Field(description="ISO 8601, UTC")
+    exercise_time: Number
+    actor: Actor
+    data: dict[str, Any] = Field(description="the kind's data: GET /api/v1/event-kinds has its JSON Schema")
+    summary: str = Field(description="the sentence the event reads as, the same in the feed and the review")
