@@ -4,11 +4,9 @@ Fields are declared in the order the services write them, so the answer reads as
 before it had a schema. Times are exercise seconds.
 """
 
-from typing import Any
-
 from pydantic import Field
 
-from realtime.schemas import Actor, Number, Out
+from realtime.schemas import Actor, EventData, Number, Out
 
 # The scoreboard (exercise.scoring.board) ----------------------------------------------------
 
@@ -195,7 +193,7 @@ class TimelineRow(Out):
     audience: str
     recipients: list[str]
     text: str = Field(description="the sentence the event reads as")
-    data: dict[str, Any]
+    data: EventData
 
 
 class HotwashNote(Out):

@@ -28,6 +28,9 @@ router = Router(tags=["team commands"], by_alias=True)
 
 P = ParamSpec("P")
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+# An operation's function: the request, then the operation's own parameters.
+Handler = Callable[Concatenate[HttpRequest, P], T]
 Answer = Status[dict[str, Any]]
 
 
@@ -66,12 +69,10 @@ class ReportIn(Command):
 
 def command(
     shape: Callable[[M], dict[str, Any]], status: int = 200
-) -> Callable[[Callable[Concatenate[HttpRequest, P], Done[M]]], Callable[Concatenate[HttpRequest, P], Answer]]:
+) -> Callable[[Handler[P, Done[M]]], Handler[P, Answer]]:
     """A team command's handler: throttled per player, answering the object and its seq."""
 
-    def decorate(
-        handler: Callable[Concatenate[HttpRequest, P], Done[M]],
-    ) -> Callable[Concatenate[HttpRequest, P], Answer]:
+    def decorate(handler: Handler[P, Done[M]]) -> Handler[P, Answer]:
         @wraps(handler)
         def run(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> Answer:
             throttle_player(request)
