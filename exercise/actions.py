@@ -11,7 +11,9 @@ from exercise.steps import ACTION_STEPS, LADDER
 STEPS = ACTION_STEPS
 
 
-def take(*, caller: Caller, exercise_id: int, kind: object, text: object = "", client_id: str | None = None) -> Done:
+def take(
+    *, caller: Caller, exercise_id: int, kind: object, text: object = "", client_id: str | None = None
+) -> Done[Action]:
     if kind not in STEPS:
         raise Invalid(f"Unknown action '{kind}'.", [{"path": "kind", "message": f"one of {', '.join(STEPS)}"}])
     if not isinstance(text, str):
@@ -21,7 +23,7 @@ def take(*, caller: Caller, exercise_id: int, kind: object, text: object = "", c
     if len(text) > MESSAGE_LIMIT:
         raise TooLarge(f"The text is over {MESSAGE_LIMIT:,} characters.", [{"path": "text", "message": "too long"}])
 
-    def run() -> Done:
+    def run() -> Done[Action]:
         exercise = live_exercise(exercise_id)
         team = acting_team(caller, exercise)
         steps = STEPS | exercise.scenario.scoring.get("escalation", {})

@@ -2,13 +2,13 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
 from exercise import shapes
-from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound, TooLarge
+from exercise.errors import Invalid, InvalidState, NotAllowed, NotFound, Problem, TooLarge
 from exercise.models import CommandReceipt, Exercise, Team
 from exercise.roles import Caller, Role
 
@@ -21,11 +21,11 @@ M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
-class Done:
+class Done(Generic[M]):
     """What a command made and the seq of the event that records it; ``answer`` is the
     first answer given, kept for a command repeated with the same client_id."""
 
-    obj: Model
+    obj: M
     seq: int
     answer: dict[str, Any] | None = None
 
@@ -65,7 +65,7 @@ def teams_by_keys(exercise: Exercise, keys: object, path: str) -> list[Team]:
     if not isinstance(keys, list) or not keys:
         raise Invalid("Name at least one team.", [{"path": path, "message": "a non-empty list of team keys"}])
     known = {t.key: t for t in exercise.teams.all()}
-    problems = [
+    problems: list[Problem] = [
         {"path": f"{path}[{n}]", "message": f"unknown team key '{key}'"}
         for n, key in enumerate(keys)
         if key not in known
@@ -96,8 +96,8 @@ def checked_client_id(client_id: object) -> None:
 
 
 def idempotent(
-    *, caller: Caller, exercise_id: int, client_id: str | None, kind: str, model: type[M], run: Callable[[], Done]
-) -> Done:
+    *, caller: Caller, exercise_id: int, client_id: str | None, kind: str, model: type[M], run: Callable[[], Done[M]]
+) -> Done[M]:
     """Run a creating command in one transaction, once per client_id: a repeat returns the
     first result. ``run`` does the command's work; the transaction is this function's, so
     that the receipt commits with the work, without a savepoint between them."""
@@ -105,7 +105,7 @@ def idempotent(
         with transaction.atomic():
             return run()
     checked_client_id(client_id)
-    actor = f"player:{caller.player.pk}" if caller.player else f"user:{caller.user.pk}"  # type: ignore[union-attr]
+    actor = f"player:{caller.player.pk}" if caller.player else f"user:{caller.staff_user.pk}"
     earlier = _receipt(actor, client_id, kind, model)
     if earlier:
         return earlier
@@ -130,10 +130,10 @@ def idempotent(
         return earlier
 
 
-def _receipt(actor: str, client_id: str, kind: str, model: type[M]) -> Done | None:
+def _receipt(actor: str, client_id: str, kind: str, model: type[M]) -> Done[M] | None:
     receipt = CommandReceipt.objects.filter(actor=actor, client_id=client_id).first()
     if receipt is None:
         return None
     if receipt.kind != kind:
         raise InvalidState(f"client_id '{client_id}' was already used for a {receipt.kind} command.")
-    return Done(obj=model.objects.get(pk=receipt.object_id), seq=receipt.seq, answer=receipt.answer)
+    return Done(obj=model._default_manager.get(pk=receipt.object_id), seq=receipt.seq, answer=receipt.answer)

@@ -5,7 +5,7 @@ The participants are the convener and the invitees, from the start; a facilitato
 convene a meeting of teams without being a participant. Proposing a statement endorses it.
 """
 
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.db import transaction
 
@@ -26,10 +26,12 @@ from exercise.models import Dialogue, Event, Exercise, Message, Statement, Team
 from exercise.roles import Caller, Role
 
 
-def convene(*, caller: Caller, exercise_id: int, title: object, invite: object, client_id: str | None = None) -> Done:
+def convene(
+    *, caller: Caller, exercise_id: int, title: object, invite: object, client_id: str | None = None
+) -> Done[Dialogue]:
     title = checked_text(title, limit=TITLE_LIMIT, path="title", what="The title")
 
-    def run() -> Done:
+    def run() -> Done[Dialogue]:
         exercise = live_exercise(exercise_id)
         convener = None if caller.role == Role.FACILITATOR else acting_team(caller, exercise)
         invitees = [t for t in teams_by_keys(exercise, invite, "invite") if t != convener]
@@ -46,10 +48,10 @@ def convene(*, caller: Caller, exercise_id: int, title: object, invite: object, 
     )
 
 
-def send_message(*, caller: Caller, dialogue_id: int, text: object, client_id: str | None = None) -> Done:
+def send_message(*, caller: Caller, dialogue_id: int, text: object, client_id: str | None = None) -> Done[Message]:
     text = checked_text(text, limit=MESSAGE_LIMIT, what="A message")
 
-    def run() -> Done:
+    def run() -> Done[Message]:
         dialogue, exercise, team, participants = _dialogue_for(caller, dialogue_id)
         message = Message.objects.create(
             exercise=exercise, dialogue=dialogue, team=team, author=caller.name, text=text, sent_at=clock.now()
@@ -69,10 +71,10 @@ def send_message(*, caller: Caller, dialogue_id: int, text: object, client_id: s
     )
 
 
-def propose(*, caller: Caller, dialogue_id: int, text: object, client_id: str | None = None) -> Done:
+def propose(*, caller: Caller, dialogue_id: int, text: object, client_id: str | None = None) -> Done[Statement]:
     text = checked_text(text, limit=MESSAGE_LIMIT, what="A statement")
 
-    def run() -> Done:
+    def run() -> Done[Statement]:
         dialogue, exercise, team, participants = _dialogue_for(caller, dialogue_id, team_only=True)
         statement = Statement.objects.create(dialogue=dialogue, text=text, proposer=team, proposed_at=clock.now())
         statement.endorsed_by.add(team)
@@ -90,7 +92,7 @@ def propose(*, caller: Caller, dialogue_id: int, text: object, client_id: str | 
     )
 
 
-def endorse(*, caller: Caller, statement_id: int) -> Done:
+def endorse(*, caller: Caller, statement_id: int) -> Done[Statement]:
     with transaction.atomic():
         statement = Statement.objects.filter(pk=statement_id).first()
         if statement is None:
@@ -118,6 +120,14 @@ def _exercise_of(dialogue_id: int) -> int:
     return Dialogue.objects.filter(pk=dialogue_id).values_list("exercise_id", flat=True).first() or 0
 
 
+@overload
+def _dialogue_for(
+    caller: Caller, dialogue_id: int, *, team_only: Literal[True]
+) -> tuple[Dialogue, Exercise, Team, list[Team]]: ...
+@overload
+def _dialogue_for(
+    caller: Caller, dialogue_id: int, *, team_only: bool = False
+) -> tuple[Dialogue, Exercise, Team | None, list[Team]]: ...
 def _dialogue_for(
     caller: Caller, dialogue_id: int, *, team_only: bool = False
 ) -> tuple[Dialogue, Exercise, Team | None, list[Team]]:

@@ -1,6 +1,7 @@
 """Reading and writing scenario documents as JSON or YAML text."""
 
 import json
+from collections.abc import Hashable
 from typing import Any
 
 import yaml
@@ -17,14 +18,14 @@ class _StrictLoader(yaml.SafeLoader):
     aliases are never needed in a scenario and let a small file expand enormously.
     """
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in a scenario", mark)
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
-        seen = set()
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+        seen: set[object] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str | int | float | bool) and key in seen:

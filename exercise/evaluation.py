@@ -14,7 +14,7 @@ NOTE_LIMIT = 20_000
 
 def rate(
     *, caller: Caller, exercise_id: int, team: object, objective: object, rating: object, note: object = ""
-) -> Done:
+) -> Done[Rating]:
     require_role(caller, Role.EVALUATOR, Role.FACILITATOR)
     if rating not in Rating.Value.values:
         raise Invalid("A rating is P, S, M or U.", [{"path": "rating", "message": "one of P, S, M, U"}])
@@ -32,7 +32,7 @@ def rate(
             exercise=exercise,
             team=rated,
             objective=found,
-            evaluator=caller.user,
+            evaluator=caller.staff_user,
             rating=rating,
             note=note,
             given_at=clock.now(),

@@ -9,6 +9,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
+from django.db.models import Field
 
 from exercise import catalogue, clock
 from exercise.envelopes import envelope as event_envelope
@@ -136,7 +137,10 @@ SELECT
 
 def _store(event: Event, recipients: list[Team]) -> Stored:
     def prepared(name: str) -> Any:
-        return Event._meta.get_field(name).get_db_prep_save(getattr(event, name), connection)
+        field = Event._meta.get_field(name)
+        if not isinstance(field, Field):  # a column of the event, never a reverse relation
+            raise TypeError(f"Event.{name} is not a column")
+        return field.get_db_prep_save(getattr(event, name), connection)
 
     with connection.cursor() as cursor:
         cursor.execute(

@@ -98,7 +98,7 @@ def _decide(
             teams=check.teams,
             met_by=met_by or None,
             points=expectation.points if status == ExpectationCheck.Status.MET else 0,
-            objective=expectation.objective.key if expectation.objective_id else None,
+            objective=expectation.objective.key if expectation.objective else None,
             deadline=check.deadline,
             decided_by=decided_by,
         ),

@@ -22,7 +22,7 @@ from django.db import connection
 from exercise import catalogue, clock, shapes
 from exercise.events import Stored, actor_of
 from exercise.models import Event, Message
-from exercise.roles import Caller
+from exercise.roles import Caller, require_player
 
 KIND = "hotline.message"
 
@@ -96,7 +96,7 @@ class Call:
         return Sent(message, event, Stored(cursors, open_checks))
 
     def _message(self, message_id: int | None) -> Message:
-        team = self.caller.player.team  # type: ignore[union-attr]
+        team = require_player(self.caller).team
         message = Message(
             pk=message_id,
             exercise_id=team.exercise_id,

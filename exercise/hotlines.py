@@ -12,7 +12,7 @@ hotline before the exercise.
 """
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from exercise import clock, events, expectations, hotline_statement
 from exercise.commands import (
@@ -33,8 +33,8 @@ from exercise.roles import Caller, Role, require_role
 ACTIVE = (Hotline.Status.REQUESTED, Hotline.Status.OPEN)
 
 
-def request_call(*, caller: Caller, exercise_id: int, to: object, client_id: str | None = None) -> Done:
-    def run() -> Done:
+def request_call(*, caller: Caller, exercise_id: int, to: object, client_id: str | None = None) -> Done[Hotline]:
+    def run() -> Done[Hotline]:
         exercise = live_exercise(exercise_id)
         team = acting_team(caller, exercise)
         callee = team_by_key(exercise, to, "to")
@@ -53,7 +53,7 @@ def request_call(*, caller: Caller, exercise_id: int, to: object, client_id: str
     )
 
 
-def answer_call(*, caller: Caller, hotline_id: int, accept: bool) -> Done:
+def answer_call(*, caller: Caller, hotline_id: int, accept: bool) -> Done[Hotline]:
     with transaction.atomic():
         hotline, exercise, team = _own_hotline(caller, hotline_id)
         if team != hotline.callee:
@@ -69,7 +69,7 @@ def answer_call(*, caller: Caller, hotline_id: int, accept: bool) -> Done:
         return Done(hotline, _log(exercise, hotline, kind, caller).seq)
 
 
-def close_call(*, caller: Caller, hotline_id: int) -> Done:
+def close_call(*, caller: Caller, hotline_id: int) -> Done[Hotline]:
     with transaction.atomic():
         hotline, exercise, _team = _own_hotline(caller, hotline_id)
         if hotline.status not in ACTIVE:
@@ -80,10 +80,10 @@ def close_call(*, caller: Caller, hotline_id: int) -> Done:
         return Done(hotline, _log(exercise, hotline, "hotline.closed", caller).seq)
 
 
-def send_message(*, caller: Caller, hotline_id: int, text: object, client_id: str | None = None) -> Done:
+def send_message(*, caller: Caller, hotline_id: int, text: object, client_id: str | None = None) -> Done[Message]:
     text = checked_text(text, limit=MESSAGE_LIMIT, what="A message")
 
-    def run() -> Done:
+    def run() -> Done[Message]:
         sent = hotline_statement.send(caller, hotline_id, text) if caller.player is not None else None
         if sent is None:
             _open_line(caller, hotline_id)  # raises the refusal the function met
@@ -112,7 +112,7 @@ def _open_line(caller: Caller, hotline_id: int) -> tuple[Hotline, Team]:
     return hotline, team
 
 
-def cut(*, caller: Caller, exercise_id: int, teams: object) -> Done:
+def cut(*, caller: Caller, exercise_id: int, teams: object) -> Done[HotlineOutage]:
     """An outage: the line between two teams refuses calls and messages until restored."""
     require_role(caller, Role.FACILITATOR)
     with transaction.atomic():
@@ -130,7 +130,7 @@ def cut(*, caller: Caller, exercise_id: int, teams: object) -> Done:
         return Done(outage, event.seq)
 
 
-def restore(*, caller: Caller, outage_id: int) -> Done:
+def restore(*, caller: Caller, outage_id: int) -> Done[HotlineOutage]:
     require_role(caller, Role.FACILITATOR)
     with transaction.atomic():
         outage = HotlineOutage.objects.select_related("team_a", "team_b").filter(pk=outage_id).first()
@@ -171,11 +171,11 @@ def _exercise(exercise_id: int) -> Exercise:
     return exercise
 
 
-def _between(exercise: Exercise, a: Team, b: Team):  # type: ignore[no-untyped-def]
+def _between(exercise: Exercise, a: Team, b: Team) -> QuerySet[Hotline]:
     return Hotline.objects.filter(exercise=exercise).filter(Q(caller=a, callee=b) | Q(caller=b, callee=a))
 
 
-def _outages(exercise: Exercise, a: Team, b: Team):  # type: ignore[no-untyped-def]
+def _outages(exercise: Exercise, a: Team, b: Team) -> QuerySet[HotlineOutage]:
     pair = Q(team_a=a, team_b=b) | Q(team_a=b, team_b=a)
     return HotlineOutage.objects.filter(exercise=exercise, ended_at__isnull=True).filter(pair)
 

@@ -5,7 +5,7 @@ same transaction as its event, so any number of workers, retries and restarts re
 each inject once. Pausing needs no bookkeeping: nothing is due while the clock stands.
 """
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 
@@ -49,7 +49,8 @@ def next_due_wall_times(*, exercise_id: int, horizon: float) -> list[float]:
         return []
     now = clock.now()
     limit = clock.exercise_time(exercise, now) + horizon * exercise.speed
-    due = list(triggers.pending(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True))
+    pending = triggers.pending(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True)
+    due = [at for at in pending if at is not None]
     deadline = expectations.next_deadline(exercise)
     if deadline is not None and deadline <= limit:
         due.append(deadline)
@@ -102,6 +103,16 @@ def edit(*, caller: Caller, exercise_id: int, key: str, title: str, body: str, s
         return item
 
 
+class Content(TypedDict):
+    """What an inject says and to whom: the scenario's, as edited, or an ad-hoc one's."""
+
+    kind: str
+    severity: str
+    body: str
+    to: list[str]
+    to_all: bool
+
+
 def send_adhoc(*, caller: Caller, exercise_id: int, title: str, body: str, kind: str, severity: str, to: Any) -> Event:
     """An inject written on the spot, released at once."""
     require_role(caller, Role.FACILITATOR)
@@ -119,7 +130,7 @@ def send_adhoc(*, caller: Caller, exercise_id: int, title: str, body: str, kind:
             title=title.strip(),
             due_at=clock.exercise_time(exercise),
         )
-        content = {
+        content: Content = {
             "kind": kind,
             "severity": severity,
             "body": body,
@@ -129,7 +140,9 @@ def send_adhoc(*, caller: Caller, exercise_id: int, title: str, body: str, kind:
         return _release(exercise, item, actor=caller, content=content)
 
 
-def _release(exercise: Exercise, item: ExerciseInject, *, actor: Caller | None, content: dict | None = None) -> Event:
+def _release(
+    exercise: Exercise, item: ExerciseInject, *, actor: Caller | None, content: Content | None = None
+) -> Event:
     content = content or _scripted_content(item)
     teams = list(exercise.teams.all()) if content["to_all"] else list(exercise.teams.filter(key__in=content["to"]))
     item.status = ExerciseInject.Status.RELEASED
@@ -157,8 +170,10 @@ def _release(exercise: Exercise, item: ExerciseInject, *, actor: Caller | None, 
     return event
 
 
-def _scripted_content(item: ExerciseInject) -> dict[str, Any]:
+def _scripted_content(item: ExerciseInject) -> Content:
     inject = item.inject
+    if inject is None:  # an ad-hoc inject is released with its content when it is written
+        raise InvalidState(f"Inject {item.key} has no scripted content to release.")
     return {
         "kind": inject.kind,
         "severity": item.severity_override or inject.severity,

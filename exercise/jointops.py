@@ -24,14 +24,14 @@ NARRATIVE_LIMIT = 20_000
 
 def propose(
     *, caller: Caller, exercise_id: int, kind: object, partners: object, objective: object, client_id: str | None = None
-) -> Done:
+) -> Done[JointOperation]:
     if kind not in KINDS:
         raise Invalid(
             f"Unknown kind of joint operation '{kind}'.", [{"path": "kind", "message": f"one of {', '.join(KINDS)}"}]
         )
     objective = checked_text(objective, limit=MESSAGE_LIMIT, path="objective", what="The objective")
 
-    def run() -> Done:
+    def run() -> Done[JointOperation]:
         exercise = live_exercise(exercise_id)
         team = acting_team(caller, exercise)
         chosen = teams_by_keys(exercise, partners, "partners")
@@ -48,7 +48,7 @@ def propose(
     )
 
 
-def answer(*, caller: Caller, operation_id: int, accept: bool) -> Done:
+def answer(*, caller: Caller, operation_id: int, accept: bool) -> Done[JointOperation]:
     with transaction.atomic():
         operation, exercise = _operation(operation_id)
         team = acting_team(caller, exercise)
@@ -75,7 +75,7 @@ def answer(*, caller: Caller, operation_id: int, accept: bool) -> Done:
 
 def adjudicate(
     *, caller: Caller, operation_id: int, outcome: object, narrative: object, consequence: str | None = None
-) -> Done:
+) -> Done[JointOperation]:
     """The facilitator's judgement; ``consequence`` names a pending inject to release now."""
     require_role(caller, Role.FACILITATOR)
     if outcome not in JointOperation.Outcome.values:

@@ -4,17 +4,19 @@ from exercise import clock, events, expectations
 from exercise.commands import REPORT_LIMIT, Done, acting_team, checked_text, idempotent, live_exercise
 from exercise.errors import Invalid
 from exercise.event_data import ReportData
-from exercise.models import Event, ExerciseInject, Report
+from exercise.models import Event, Exercise, ExerciseInject, Report, Team
 from exercise.roles import Caller
 
 
-def submit(*, caller: Caller, exercise_id: int, inject: object, text: object, client_id: str | None = None) -> Done:
+def submit(
+    *, caller: Caller, exercise_id: int, inject: object, text: object, client_id: str | None = None
+) -> Done[Report]:
     text = checked_text(text, limit=REPORT_LIMIT, what="A report")
 
-    def run() -> Done:
+    def run() -> Done[Report]:
         exercise = live_exercise(exercise_id)
         team = acting_team(caller, exercise)
-        if not _received(exercise, team, inject):
+        if not isinstance(inject, str) or not _received(exercise, team, inject):
             raise Invalid(
                 f"Your team has received no inject '{inject}'.",
                 [{"path": "inject", "message": "the key of an inject your team received"}],
@@ -41,11 +43,8 @@ def submit(*, caller: Caller, exercise_id: int, inject: object, text: object, cl
     return idempotent(caller=caller, exercise_id=exercise_id, client_id=client_id, kind="report", model=Report, run=run)
 
 
-def _received(exercise, team, key: object) -> bool:  # type: ignore[no-untyped-def]
-    if (
-        not isinstance(key, str)
-        or not ExerciseInject.objects.filter(exercise=exercise, key=key, status=ExerciseInject.Status.RELEASED).exists()
-    ):
+def _received(exercise: Exercise, team: Team, key: str) -> bool:
+    if not ExerciseInject.objects.filter(exercise=exercise, key=key, status=ExerciseInject.Status.RELEASED).exists():
         return False
     release = Event.objects.filter(exercise=exercise, kind="inject.released", data__key=key).first()
     return release is not None and (release.audience == Event.Audience.EVERYONE or team.key in release.data["to"])

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.http import HttpRequest
 
-from exercise.errors import NotAllowed
+from exercise.errors import NotAllowed, NotAuthenticated
 from exercise.models import Exercise, Player, Team
 
 
@@ -22,7 +23,7 @@ STAFF_ROLES = (Role.FACILITATOR, Role.EVALUATOR, Role.OBSERVER)
 @dataclass(frozen=True)
 class Caller:
     role: Role
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     player: Player | None = None
 
     @property
@@ -34,24 +35,31 @@ class Caller:
         return self.player.team if self.player else None
 
     @property
+    def staff_user(self) -> User:
+        """The staff user acting, for what only a person with an account may sign."""
+        if self.user is None:
+            raise NotAllowed("Only a staff user may do this.")
+        return self.user
+
+    @property
     def name(self) -> str:
         if self.player:
             return self.player.name
         return self.user.get_username() if self.user else ""
 
 
-def role_of_user(user: AbstractBaseUser) -> Role | None:
+def role_of_user(user: User) -> Role | None:
     """A staff user's role from their group; superusers act as facilitators."""
     if not user.is_active:
         return None
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+    names = set(user.groups.values_list("name", flat=True))
     for role in STAFF_ROLES:
         if role.value in names:
             return role
-    return Role.FACILITATOR if user.is_superuser else None  # type: ignore[attr-defined]
+    return Role.FACILITATOR if user.is_superuser else None
 
 
-def caller_for_user(user: AbstractBaseUser) -> Caller | None:
+def caller_for_user(user: User) -> Caller | None:
     role = role_of_user(user)
     return Caller(role=role, user=user) if role else None
 
@@ -60,10 +68,27 @@ def caller_for_player(player: Player) -> Caller:
     return Caller(role=Role.PLAYER, player=player)
 
 
+def caller_of(request: HttpRequest) -> Caller:
+    """The caller the API's authentication found for this request (ninja keeps it as
+    ``request.auth``, which HttpRequest does not declare)."""
+    caller = getattr(request, "auth", None)
+    if not isinstance(caller, Caller):
+        raise NotAuthenticated("Send a valid token as 'Authorization: Bearer <token>', or sign in.")
+    return caller
+
+
 def require_role(caller: Caller, *roles: Role) -> None:
     if caller.role not in roles:
         allowed = " or ".join(r.value for r in roles)
         raise NotAllowed(f"Only a {allowed} may do this; you are signed in as {caller.role.value}.")
+
+
+def require_player(caller: Caller) -> Player:
+    """The player calling; anyone else may not do this."""
+    require_role(caller, Role.PLAYER)
+    if caller.player is None:
+        raise NotAllowed("Only a player of a team may do this.")
+    return caller.player
 
 
 def require_staff(caller: Caller) -> None:

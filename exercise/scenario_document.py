@@ -210,7 +210,7 @@ def _injects(check: _Checker, value: Any, teams: set[str]) -> list[dict[str, Any
         obj = check.mapping(item, path, INJECT_FIELDS)
         if obj is None:
             continue
-        inject = {
+        inject: dict[str, Any] = {
             "key": check.key(obj, path, ITEM_KEY, seen, "inject"),
             "at": None,
             "trigger": None,

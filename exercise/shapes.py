@@ -1,5 +1,6 @@
 """The fields of each communications object as the API answers them."""
 
+from collections.abc import Callable
 from typing import Any
 
 from exercise.models import Action, Dialogue, Hotline, HotlineOutage, JointOperation, Message, Report, Statement
@@ -74,7 +75,7 @@ def outage(obj: HotlineOutage) -> dict[str, Any]:
 
 
 # The answer of each creating command, by the kind its client_id receipt records.
-BY_COMMAND = {
+BY_COMMAND: dict[str, Callable[[Any], dict[str, Any]]] = {
     "hotline": hotline,
     "hotline.message": message,
     "dialogue": dialogue,

@@ -3,7 +3,7 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from exercise.access import issue_token
@@ -12,7 +12,7 @@ from exercise.roles import STAFF_ROLES, Role
 
 
 @transaction.atomic
-def create_staff(*, username: str, role: Role, password: str | None = None) -> tuple[object, str, str]:
+def create_staff(*, username: str, role: Role, password: str | None = None) -> tuple[User, str, str]:
     """A staff user with one role, and a fresh API token.
 
     Returns the user, the password (generated when none is given) and the token. An

@@ -24,6 +24,8 @@ def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float)
         .select_related("inject")
     )
     for item in waiting:
+        if item.inject is None:  # never: the filter leaves only scenario injects, which have one
+            continue
         item.due_at = at + item.inject.trigger_delay
         item.save(update_fields=["due_at"])
     return len(waiting)

@@ -1,7 +1,9 @@
 """Staff endpoints of the API: tokens, scenarios and exercise control."""
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
@@ -9,8 +11,11 @@ from exercise import access, exercises, hotlines, injects, jointops, scenarios, 
 from exercise.document_text import dump_json, dump_yaml, is_yaml, parse_text
 from exercise.envelopes import envelope
 from exercise.errors import NotAuthenticated, TooLarge
+from exercise.models import Scenario
+from exercise.roles import caller_of
 from facilitator import schemas
 from gateway.ratelimits import count_failure, refuse_if_failing
+from gateway.schemas import Envelope, OperationOut
 
 router = Router(tags=["facilitator"])
 
@@ -38,18 +43,18 @@ def create_token(request: HttpRequest, payload: schemas.TokenIn) -> dict[str, st
 
 
 @router.post("/scenarios", response={201: schemas.ScenarioOut}, openapi_extra=SCENARIO_BODY)
-def create_scenario(request: HttpRequest):  # type: ignore[no-untyped-def]
+def create_scenario(request: HttpRequest) -> Status[Scenario]:
     body = request.body
     if len(body) > 2 * 1024 * 1024:
         raise TooLarge("A scenario document may be at most 2 MB.")
     document = parse_text(body, yaml_syntax=is_yaml(request.content_type or ""))
-    scenario = scenarios.import_scenario(caller=request.auth, document=document)
+    scenario = scenarios.import_scenario(caller=caller_of(request), document=document)
     return Status(201, scenario)
 
 
 @router.get("/scenarios", response=list[schemas.ScenarioOut])
-def list_scenarios(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return selectors.scenarios(caller=request.auth)
+def list_scenarios(request: HttpRequest) -> QuerySet[Scenario]:
+    return selectors.scenarios(caller=caller_of(request))
 
 
 SCENARIO_DOCUMENT = {
@@ -71,35 +76,34 @@ SCENARIO_DOCUMENT = {
     openapi_extra=SCENARIO_DOCUMENT,
 )
 def get_scenario(request: HttpRequest, scenario_id: int, format: Literal["json", "yaml"] = "json") -> HttpResponse:
-    document = scenarios.scenario_document(caller=request.auth, scenario_id=scenario_id)
+    document = scenarios.scenario_document(caller=caller_of(request), scenario_id=scenario_id)
     if format == "yaml":
         return HttpResponse(dump_yaml(document), content_type="application/yaml; charset=utf-8")
     return HttpResponse(dump_json(document), content_type="application/json")
 
 
 @router.post("/exercises", response={201: schemas.ExerciseCreatedOut})
-def create_exercise(request: HttpRequest, payload: schemas.ExerciseIn):  # type: ignore[no-untyped-def]
+def create_exercise(request: HttpRequest, payload: schemas.ExerciseIn) -> Status[dict[str, Any]]:
+    caller = caller_of(request)
     scenario = scenarios.get_scenario(payload.scenario_id)
-    exercise = exercises.create_exercise(caller=request.auth, scenario=scenario, name=payload.name, speed=payload.speed)
-    return Status(
-        201, {"id": exercise.pk, "status": exercise.status, "teams": selectors.team_rows(exercise, request.auth)}
-    )
+    exercise = exercises.create_exercise(caller=caller, scenario=scenario, name=payload.name, speed=payload.speed)
+    return Status(201, {"id": exercise.pk, "status": exercise.status, "teams": selectors.team_rows(exercise, caller)})
 
 
 @router.get("/exercises", response=list[schemas.ExerciseOut])
-def list_exercises(request: HttpRequest):  # type: ignore[no-untyped-def]
-    caller = request.auth
+def list_exercises(request: HttpRequest) -> list[dict[str, Any]]:
+    caller = caller_of(request)
     return [selectors.exercise_detail(caller=caller, exercise=e) for e in selectors.exercises(caller=caller)]
 
 
 @router.get("/exercises/{exercise_id}", response=schemas.ExerciseOut)
-def get_exercise(request: HttpRequest, exercise_id: int):  # type: ignore[no-untyped-def]
-    return selectors.exercise_detail(caller=request.auth, exercise=exercises.get_exercise(exercise_id))
+def get_exercise(request: HttpRequest, exercise_id: int) -> dict[str, Any]:
+    return selectors.exercise_detail(caller=caller_of(request), exercise=exercises.get_exercise(exercise_id))
 
 
-def _transition(name: str):  # type: ignore[no-untyped-def]
-    def change(request: HttpRequest, exercise_id: int):  # type: ignore[no-untyped-def]
-        exercise = exercises.change_status(caller=request.auth, exercise_id=exercise_id, transition=name)
+def _transition(name: str) -> Callable[[HttpRequest, int], dict[str, Any]]:
+    def change(request: HttpRequest, exercise_id: int) -> dict[str, Any]:
+        exercise = exercises.change_status(caller=caller_of(request), exercise_id=exercise_id, transition=name)
         return {"status": exercise.status, "exercise_time": exercises.clock.exercise_time(exercise)}
 
     change.__name__ = f"{name}_exercise"
@@ -113,45 +117,51 @@ for _name in ("start", "pause", "resume", "end"):
 
 
 @router.post("/exercises/{exercise_id}/speed", response=schemas.SpeedOut)
-def change_speed(request: HttpRequest, exercise_id: int, payload: schemas.SpeedIn):  # type: ignore[no-untyped-def]
-    exercise = exercises.set_speed(caller=request.auth, exercise_id=exercise_id, speed=payload.speed)
+def change_speed(request: HttpRequest, exercise_id: int, payload: schemas.SpeedIn) -> dict[str, float]:
+    exercise = exercises.set_speed(caller=caller_of(request), exercise_id=exercise_id, speed=payload.speed)
     return {"speed": exercise.speed}
 
 
-@router.post("/exercises/{exercise_id}/injects/{key}/release", summary="Release an inject now")
-def release_inject(request: HttpRequest, exercise_id: int, key: str):  # type: ignore[no-untyped-def]
-    event = injects.release_now(caller=request.auth, exercise_id=exercise_id, key=key)
+@router.post("/exercises/{exercise_id}/injects/{key}/release", response=Envelope, summary="Release an inject now")
+def release_inject(request: HttpRequest, exercise_id: int, key: str) -> dict[str, Any]:
+    event = injects.release_now(caller=caller_of(request), exercise_id=exercise_id, key=key)
     return envelope(event, event.seq - 1)
 
 
-@router.post("/exercises/{exercise_id}/injects/{key}/skip", summary="Skip an inject, with a reason")
-def skip_inject(request: HttpRequest, exercise_id: int, key: str, payload: schemas.SkipIn):  # type: ignore[no-untyped-def]
-    event = injects.skip(caller=request.auth, exercise_id=exercise_id, key=key, reason=payload.reason)
+@router.post("/exercises/{exercise_id}/injects/{key}/skip", response=Envelope, summary="Skip an inject, with a reason")
+def skip_inject(request: HttpRequest, exercise_id: int, key: str, payload: schemas.SkipIn) -> dict[str, Any]:
+    event = injects.skip(caller=caller_of(request), exercise_id=exercise_id, key=key, reason=payload.reason)
     return envelope(event, event.seq - 1)
 
 
-@router.post("/exercises/{exercise_id}/injects", response={201: dict}, summary="Send an ad-hoc inject now")
-def send_inject(request: HttpRequest, exercise_id: int, payload: schemas.AdhocInjectIn):  # type: ignore[no-untyped-def]
-    event = injects.send_adhoc(caller=request.auth, exercise_id=exercise_id, **payload.dict())
+@router.post("/exercises/{exercise_id}/injects", response={201: Envelope}, summary="Send an ad-hoc inject now")
+def send_inject(request: HttpRequest, exercise_id: int, payload: schemas.AdhocInjectIn) -> Status[dict[str, Any]]:
+    event = injects.send_adhoc(caller=caller_of(request), exercise_id=exercise_id, **payload.dict())
     return Status(201, envelope(event, event.seq - 1))
 
 
-@router.post("/exercises/{exercise_id}/hotline-outages", response={201: dict}, summary="Cut the line between two teams")
-def cut_hotline(request: HttpRequest, exercise_id: int, payload: schemas.OutageIn):  # type: ignore[no-untyped-def]
-    done = hotlines.cut(caller=request.auth, exercise_id=exercise_id, teams=payload.teams)
+@router.post(
+    "/exercises/{exercise_id}/hotline-outages",
+    response={201: schemas.OutageOut},
+    summary="Cut the line between two teams",
+)
+def cut_hotline(request: HttpRequest, exercise_id: int, payload: schemas.OutageIn) -> Status[dict[str, Any]]:
+    done = hotlines.cut(caller=caller_of(request), exercise_id=exercise_id, teams=payload.teams)
     return Status(201, shapes.outage(done.obj) | {"seq": done.seq})
 
 
-@router.post("/hotline-outages/{outage_id}/end", response=dict, summary="Restore a cut line")
-def restore_hotline(request: HttpRequest, outage_id: int):  # type: ignore[no-untyped-def]
-    done = hotlines.restore(caller=request.auth, outage_id=outage_id)
+@router.post("/hotline-outages/{outage_id}/end", response=schemas.OutageOut, summary="Restore a cut line")
+def restore_hotline(request: HttpRequest, outage_id: int) -> dict[str, Any]:
+    done = hotlines.restore(caller=caller_of(request), outage_id=outage_id)
     return shapes.outage(done.obj) | {"seq": done.seq}
 
 
-@router.post("/joint-operations/{operation_id}/adjudicate", response=dict, summary="Adjudicate a joint operation")
-def adjudicate(request: HttpRequest, operation_id: int, payload: schemas.AdjudicationIn):  # type: ignore[no-untyped-def]
+@router.post(
+    "/joint-operations/{operation_id}/adjudicate", response=OperationOut, summary="Adjudicate a joint operation"
+)
+def adjudicate(request: HttpRequest, operation_id: int, payload: schemas.AdjudicationIn) -> dict[str, Any]:
     done = jointops.adjudicate(
-        caller=request.auth,
+        caller=caller_of(request),
         operation_id=operation_id,
         outcome=payload.outcome,
         narrative=payload.narrative,
@@ -160,7 +170,11 @@ def adjudicate(request: HttpRequest, operation_id: int, payload: schemas.Adjudic
     return shapes.operation(done.obj) | {"seq": done.seq}
 
 
-@router.patch("/exercises/{exercise_id}/injects/{key}", summary="Edit a pending inject before it is released")
-def edit_inject(request: HttpRequest, exercise_id: int, key: str, payload: schemas.InjectEditIn):  # type: ignore[no-untyped-def]
-    item = injects.edit(caller=request.auth, exercise_id=exercise_id, key=key, **payload.dict())
+@router.patch(
+    "/exercises/{exercise_id}/injects/{key}",
+    response=schemas.InjectStatusOut,
+    summary="Edit a pending inject before it is released",
+)
+def edit_inject(request: HttpRequest, exercise_id: int, key: str, payload: schemas.InjectEditIn) -> dict[str, Any]:
+    item = injects.edit(caller=caller_of(request), exercise_id=exercise_id, key=key, **payload.dict())
     return {"key": item.key, "title": item.title, "status": item.status, "due_at": item.due_at}

@@ -5,6 +5,8 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from gateway.schemas import Out
+
 
 def _json_number(value: Any) -> Any:
     # pydantic would read "2" and true as 2.0 and 1.0; a speed must be written as a number.
@@ -109,3 +111,10 @@ class InjectEditIn(Schema):
     title: str = Field(max_length=200)
     body: str = Field("", max_length=20_000)
     severity: str
+
+
+class OutageOut(Out):
+    id: int
+    teams: list[str]
+    active: bool
+    seq: int

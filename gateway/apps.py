@@ -19,7 +19,7 @@ class GatewayConfig(AppConfig):
 
 def rates_are_readable(**kwargs: Any) -> list[checks.CheckMessage]:
     """A mistyped rate would otherwise first fail on the request it should limit."""
-    problems = []
+    problems: list[checks.CheckMessage] = []
     for name in ("JOIN_FAILURE_RATE", "PLAYER_COMMAND_RATE"):
         try:
             rate(getattr(settings, name))

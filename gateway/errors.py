@@ -1,7 +1,7 @@
 """One error shape for the whole API, ``{"error": {"code", "message", "details"}}``: the
 status and body of each refusal, and the handlers that give them."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import OperationalError
@@ -38,11 +38,13 @@ CODE_OF_STATUS = {
 }
 
 
-def error_body(code: str, message: str, details: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+def error_body(code: str, message: str, details: Sequence[Mapping[str, object]] = ()) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": list(details)}}
 
 
-def error_response(status: int, message: str, details: Sequence[dict[str, Any]] = (), code: str = "") -> JsonResponse:
+def error_response(
+    status: int, message: str, details: Sequence[Mapping[str, object]] = (), code: str = ""
+) -> JsonResponse:
     body = error_body(code or CODE_OF_STATUS.get(status, "error"), message, details)
     return JsonResponse(body, status=status)
 

@@ -53,7 +53,7 @@ def _refuse_unstorable(request: HttpRequest) -> HttpResponse | None:
     """400 for NUL or lone surrogates in the path, the query or a JSON body."""
     problems = (
         [{"path": "(url)", "message": "contains a character that cannot be stored"}]
-        if unstorable(request.path + "".join(request.GET.keys()) + "".join(request.GET.values()))
+        if unstorable(request.path + "".join(request.GET.keys()) + "".join(map(str, request.GET.values())))
         else []
     )
     if request.content_type == "application/json" and request.body:

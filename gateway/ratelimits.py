@@ -151,7 +151,8 @@ class PlayerCommands:
             storage = limits.aio.storage.RedisStorage(
                 f"async+{settings.REDIS_URL}",
                 implementation="redispy",
-                connection_pool=self._pool,
+                # limits types its storage options as scalars; redis-py takes this pool.
+                connection_pool=self._pool,  # type: ignore[arg-type]
                 key_prefix=KEY_PREFIX,
             )
             self._limiter = limits.aio.strategies.MovingWindowRateLimiter(storage)

@@ -1,10 +1,11 @@
 """The staff sign-in page, with the same allowance of failures per address as the token
 endpoint: both take the same passwords, so a guesser gains nothing by switching."""
 
+from typing import Any
+
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpResponse
 
 from gateway.ratelimits import Refused, count_failure, refuse_if_failing
@@ -15,23 +16,26 @@ GROUP = "auth"  # the token endpoint's
 class SignInForm(AuthenticationForm):
     retry_after: int | None = None
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any]:
+        # Django's login view always hands the form its request.
+        request = self.request
+        assert request is not None
         try:
-            refuse_if_failing(self.request, GROUP)
+            refuse_if_failing(request, GROUP)
         except Refused as exc:  # refused before the password is even looked at
             self.retry_after = exc.retry_after
             raise ValidationError(exc.message, code="rate_limited") from None
         try:
             return super().clean()
         except ValidationError:
-            count_failure(self.request, GROUP)
+            count_failure(request, GROUP)
             raise
 
 
 class SignIn(LoginView):
     authentication_form = SignInForm
 
-    def form_invalid(self, form: Form) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
         if getattr(form, "retry_after", None) is not None:
             response.status_code = 429

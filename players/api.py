@@ -1,5 +1,7 @@
 """Player endpoints of the API: joining a team with its code."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router
 
@@ -12,7 +14,7 @@ router = Router(tags=["players"])
 
 
 @router.post("/join", auth=None, response=schemas.JoinOut, summary="Join a team with its code")
-def join(request: HttpRequest, payload: schemas.JoinIn):  # type: ignore[no-untyped-def]
+def join(request: HttpRequest, payload: schemas.JoinIn) -> dict[str, Any]:
     refuse_if_failing(request, "join")
     try:
         player, token = access.join_team(code=payload.code, name=payload.name)

@@ -10,7 +10,8 @@ from ninja import Query, Router, Schema
 from exercise import catalogue
 from exercise.envelopes import visible_after
 from exercise.exercises import get_exercise
-from exercise.roles import require_in_exercise
+from exercise.roles import caller_of, require_in_exercise
+from gateway.schemas import Envelope
 
 router = Router(tags=["events"])
 
@@ -21,9 +22,13 @@ class EventsQuery(Schema):
     limit: int | None = SchemaField(None, ge=1, le=100_000)
 
 
-@router.get("/exercises/{exercise_id}/events", summary="Events visible to the caller after a seq, ascending")
-def list_events(request: HttpRequest, exercise_id: int, query: Query[EventsQuery]):  # type: ignore[no-untyped-def]
-    caller = request.auth
+@router.get(
+    "/exercises/{exercise_id}/events",
+    response=list[Envelope],
+    summary="Events visible to the caller after a seq, ascending",
+)
+def list_events(request: HttpRequest, exercise_id: int, query: Query[EventsQuery]) -> list[dict[str, Any]]:
+    caller = caller_of(request)
     exercise = get_exercise(exercise_id)
     require_in_exercise(caller, exercise)
     team = None if caller.is_staff else caller.team

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from exercise.demo.played import PLAYED_EXERCISE, play_karst_pass, write_up
 from exercise.document_text import parse_text
+from exercise.errors import InvalidState
 from exercise.exercises import create_exercise
 from exercise.models import Exercise, Scenario
 from exercise.roles import Role, caller_for_user
@@ -41,6 +42,8 @@ def load_demo() -> DemoData:
         user.groups.add(Group.objects.get_or_create(name=Role.FACILITATOR.value)[0])
         created.append(f"facilitator {DEMO_USERNAME}")
     caller = caller_for_user(user)
+    if caller is None:
+        raise InvalidState(f"The user '{DEMO_USERNAME}' exists without a staff role; give it the facilitator role.")
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):
         if not Scenario.objects.filter(key=path.stem).exists():
             import_scenario(caller=caller, document=parse_text(path.read_bytes(), yaml_syntax=True))

@@ -9,7 +9,7 @@ from django.db.models import F
 from exercise.commands import checked_text
 from exercise.errors import Conflict, Invalid, InvalidState
 from exercise.models import Exercise, FeedbackReceipt, ParticipantFeedback
-from exercise.roles import Caller, Role, require_role
+from exercise.roles import Caller, require_player
 
 TEXT_LIMIT = 4_000
 SCALE = range(1, 6)
@@ -39,8 +39,8 @@ def give(
     anonymous: bool = False,
 ) -> ParticipantFeedback:
     """Store one player's answers; anonymous answers keep neither the name nor the team."""
-    require_role(caller, Role.PLAYER)
-    team = caller.team
+    player = require_player(caller)
+    team = player.team
     exercise = Exercise.objects.get(pk=team.exercise_id)  # fresh: the player's copy may predate the end
     if exercise.status != Exercise.Status.ENDED:
         raise InvalidState("Feedback opens when the exercise has ended.")
@@ -52,11 +52,11 @@ def give(
     }
     try:
         with transaction.atomic():
-            FeedbackReceipt.objects.create(player=caller.player)
+            FeedbackReceipt.objects.create(player=player)
             return ParticipantFeedback.objects.create(
                 exercise=exercise,
                 team=None if anonymous else team,
-                name="" if anonymous else caller.player.name,
+                name="" if anonymous else player.name,
                 **answers,
             )
     except IntegrityError as exc:

@@ -67,15 +67,18 @@ def hotwash_notes(exercise: Exercise) -> list[dict[str, Any]]:
     ]
 
 
-def _date(value: object, path: str, *, required: bool) -> datetime.date | None:
-    if value in (None, "") and not required:
-        return None
+def _optional_date(value: object, path: str) -> datetime.date | None:
+    return None if value in (None, "") else _date(value, path)
+
+
+def _date(value: object, path: str) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
-    try:
-        return datetime.date.fromisoformat(value) if isinstance(value, str) else None  # type: ignore[return-value]
-    except ValueError:
-        pass
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
     raise Invalid(f"{path} must be a date like 2026-12-31.", [{"path": path, "message": "a date, YYYY-MM-DD"}])
 
 
@@ -99,8 +102,8 @@ def add_improvement(
 ) -> ImprovementItem:
     require_role(caller, Role.FACILITATOR)
     status = _status(status or ImprovementItem.Status.NOT_STARTED)
-    begins = _date(start, "start", required=False)
-    ends = _date(due, "due", required=True)
+    begins = _optional_date(start, "start")
+    ends = _date(due, "due")
     if begins and ends and ends < begins:
         raise Invalid("The due date is before the start date.", [{"path": "due", "message": "before start"}])
     return ImprovementItem.objects.create(
@@ -121,7 +124,7 @@ def _status(value: object) -> str:
     if value not in ImprovementItem.Status.values:
         choices = ", ".join(ImprovementItem.Status.values)
         raise Invalid(f"Status is one of {choices}.", [{"path": "status", "message": f"one of {choices}"}])
-    return value  # type: ignore[return-value]
+    return value
 
 
 def set_improvement_status(*, caller: Caller, exercise: Exercise, item_id: int, status: object) -> ImprovementItem:

@@ -39,8 +39,9 @@ def state_at(
     """``whole_board``, the scoreboard of all ``events`` if the caller has it, is reused
     when the moment is past the last event."""
     happened = until(events, moment)
-    whole = whole_board is not None and len(happened) == len(events)
-    board = whole_board if whole else scoreboard(spec, teams, happened)
+    board = (
+        whole_board if whole_board is not None and len(happened) == len(events) else scoreboard(spec, teams, happened)
+    )
     state: dict[str, Any] = {
         "exercise_time": moment,
         "last_seq": happened[-1]["seq"] if happened else 0,

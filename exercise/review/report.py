@@ -14,7 +14,7 @@ from exercise.models import Exercise
 from exercise.review import analysis, feedback, plan, series
 from exercise.review.loading import review_events, seen_by
 from exercise.review.replay import state_at
-from exercise.roles import Caller, Role, require_in_exercise, require_role, require_staff
+from exercise.roles import Caller, require_in_exercise, require_player, require_staff
 from exercise.scenarios import scenario_spec
 from exercise.scoring import scoreboard
 
@@ -62,10 +62,10 @@ class Source:
 def source(exercise: Exercise) -> Source:
     """The review's inputs, kept on the exercise object while its log stays as read, so the
     page's review, timeline and replay share one read of the log and one scoreboard."""
-    held = getattr(exercise, "_review_source", None)
+    held: Source | None = vars(exercise).get("_review_source")
     if held is None or held.last_seq != exercise.last_seq:
         held = Source(exercise.last_seq, scenario_spec(exercise.scenario), _teams(exercise), review_events(exercise))
-        exercise._review_source = held  # type: ignore[attr-defined]
+        vars(exercise)["_review_source"] = held  # on the instance, as functools.cached_property keeps its value
     return held
 
 
@@ -171,17 +171,17 @@ def replay(*, caller: Caller, exercise: Exercise, moment: float, team: str | Non
 
 def debrief(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
     """A team's own review once the exercise has ended: what it saw, its expectations and ratings."""
-    require_role(caller, Role.PLAYER)
+    team = require_player(caller).team
     require_in_exercise(caller, exercise)
     if exercise.status != Exercise.Status.ENDED:
         raise InvalidState("The debrief opens when the exercise has ended.")
-    key = caller.team.key
+    key = team.key
     read = source(exercise)
     events = read.events
     row = next(r for r in read.board["teams"] if r["key"] == key)
     objectives = {o["key"]: o["text"] for o in read.spec["objectives"]}
     return {
-        "team": {"key": key, "name": caller.team.name},
+        "team": {"key": key, "name": team.name},
         "total": row["total"],
         "expectations": row["expectations"],
         "responsiveness": row["responsiveness"],

@@ -16,7 +16,7 @@ MAX_RUNG = 5
 def scoreboard(spec: dict[str, Any], teams: list[dict[str, str]], events: list[dict[str, Any]]) -> dict[str, Any]:
     keys = [t["key"] for t in teams]
     trust, trust_breakdown = trust_matrix(events, keys, spec.get("scoring", {}).get("trust"))
-    rows = {
+    rows: dict[str, dict[str, Any]] = {
         t["key"]: {
             "key": t["key"],
             "name": t["name"],

@@ -188,6 +188,13 @@ def test_loaddemo_fills_in_only_what_is_missing(db):
     assert "karst-pass" not in lines[-1]
 
 
+def test_loaddemo_refuses_a_demo_user_without_a_staff_role(db):
+    get_user_model().objects.create_user(username=DEMO_USERNAME, password="pw")
+
+    with pytest.raises(CommandError, match="without a staff role"):
+        run("loaddemo")
+
+
 def test_loaddemo_keeps_a_changed_demo_password(db):
     run("loaddemo")
     user = get_user_model().objects.get(username=DEMO_USERNAME)

@@ -9,8 +9,9 @@ from html import unescape
 import pypdf
 import pytest
 
+from exercise.errors import Invalid
 from exercise.models import Event, ImprovementItem, ObjectiveFinding
-from exercise.review import event_rows, report
+from exercise.review import event_rows, plan, report
 from facilitator import charts
 from tests import builders
 from tests.review.conftest import staff_client
@@ -551,6 +552,13 @@ def test_api_accepts_each_status(karst_run, status):
 def test_api_refuses_an_invalid_item_with_the_contract_error(karst_run, changes, drop, path):
     assert_error(post_item(karst_run, changes, drop), 400, path)
     assert ImprovementItem.objects.filter(exercise=karst_run.exercise).count() == 1  # the write-up's
+
+
+@pytest.mark.parametrize("due", [None, 20270501], ids=["none", "a-number"])
+def test_service_refuses_a_plan_item_without_a_due_date(karst_run, due):
+    with pytest.raises(Invalid) as refused:
+        plan.add_improvement(caller=karst_run.facilitator.caller, exercise=karst_run.fresh(), **(ITEM | {"due": due}))
+    assert refused.value.details == [{"path": "due", "message": "a date, YYYY-MM-DD"}]
 
 
 def form_of(item: dict) -> dict:

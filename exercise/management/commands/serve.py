@@ -1,10 +1,11 @@
 import asyncio
 import contextlib
 import os
+from typing import Any
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from exercise.demo import load_demo
 from exercise.ticker import run_clock
@@ -13,11 +14,11 @@ from exercise.ticker import run_clock
 class Command(BaseCommand):
     help = "Serve the app on one ASGI process, print where to sign in and the demo join codes."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         demo = load_demo()
         base = f"http://{options['host']}:{options['port']}"
         lines = [
