@@ -99,6 +99,7 @@ def read_a_played_run(check: Checked, facilitator: builders.Staff) -> None:
     check("get", "/exercises", staff)
     check("get", "/scenarios", staff)
     check("get", "/event-kinds")
+    check("get", "/health")
 
 
 def play_commands(check: Checked, facilitator: builders.Staff) -> None:
