@@ -34,9 +34,10 @@ def open_checks(*, exercise: Exercise, item: ExerciseInject, release: Event) -> 
             ExpectationCheck.objects.create(team=None, teams=keys, **common)
 
 
-def on_event(*, exercise: Exercise, event: Event) -> None:
+def on_event(*, event: Event, exercise: Exercise | None = None) -> None:
     """Decide the open checks a team's act meets: every service that appends a team's
-    act calls this after the append, inside the event's transaction.
+    act calls this after the append, inside the event's transaction. A caller that has
+    not loaded the exercise leaves it out: it is read only when a check is open.
 
     Deadlines the clock passed before this event are decided first, as the recompute
     does, even if the tick that would have noticed them has not run yet.
@@ -46,6 +47,7 @@ def on_event(*, exercise: Exercise, event: Event) -> None:
     envelope = {"kind": event.kind, "actor": event.actor, "data": event.data, "exercise_time": event.exercise_time}
     if not acting_teams(envelope):
         return
+    exercise = exercise or Exercise.objects.get(pk=event.exercise_id)
     decide_missed(exercise=exercise, as_of=event.exercise_time)
     candidates = ExpectationCheck.objects.filter(
         exercise=exercise, status=ExpectationCheck.Status.OPEN, event_kind=event.kind

@@ -89,7 +89,7 @@ def send_message(*, caller: Caller, hotline_id: int, text: object, client_id: st
             _open_line(caller, hotline_id)  # raises the refusal the function met
             raise InvalidState("The line changed while the message was sent; send it again.")
         events.recorded(sent.event, sent.stored)
-        expectations.on_event(exercise=_exercise(sent.message.exercise_id), event=sent.event)
+        expectations.on_event(event=sent.event)
         return Done(sent.message, sent.event.seq)
 
     # A player's own exercise: the hotline must be in it, or the command is refused.
