@@ -18,7 +18,10 @@ Kinds, each against the same exercise (50 teams, 50 open hotlines):
 - ``unknown path``: ``GET /api/v1/...`` that does not exist (Django's request cycle and
   the API's error shape; no database);
 - ``bare relay``: bench/hotline/bare.py's POST (HTTP, three group_sends, no Django
-  request cycle, no database), the load benchmark's baseline.
+  request cycle, no database), the load benchmark's baseline;
+- ``message+client_id, Django only``: the first kind again, served by Django's ASGI
+  handler alone (no players.hotline_http layer in front), so the layer's worth is a
+  figure of the same run: what the message costs when Django's view answers it.
 
 Rounds alternate the servers, so a busy moment of the machine does not fall on one kind
 only; the table gives each kind's median over the rounds and the ratio to the bare relay.
@@ -67,7 +70,8 @@ def main() -> None:
 
     connections.close_all()
     kinds = parley_kinds(setup, lines)
-    figures: dict[str, list[tuple[float, float]]] = {name: [] for name in [*kinds, "bare relay"]}
+    django_only = "message+client_id, Django only"
+    figures: dict[str, list[tuple[float, float]]] = {name: [] for name in [*kinds, django_only, "bare relay"]}
     for round_number in range(args.rounds):
         with processes.Processes(workdir / f"round-{round_number}", cwd=ROOT, env=env) as procs:
             procs.logs.mkdir(parents=True)
@@ -75,6 +79,13 @@ def main() -> None:
             pid = services.start_uvicorn(procs, "config.asgi:application", port, 1, factory=False)
             for name, call in kinds.items():
                 figures[name].append(cpu_per_request(pid, port, call, args.requests, offset=round_number))
+        with processes.Processes(workdir / f"django-{round_number}", cwd=ROOT, env=env) as procs:
+            procs.logs.mkdir(parents=True)
+            port = processes.free_port()
+            pid = services.start_uvicorn(procs, "django.core.asgi:get_asgi_application", port, 1, factory=True)
+            # offset past the layer's rounds: client_ids never repeat
+            offset = args.rounds + round_number
+            figures[django_only].append(cpu_per_request(pid, port, kinds["message+client_id"], args.requests, offset=offset))
         with processes.Processes(workdir / f"bare-{round_number}", cwd=ROOT, env=env) as procs:
             procs.logs.mkdir(parents=True)
             port = processes.free_port()
