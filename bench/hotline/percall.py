@@ -85,7 +85,8 @@ def main() -> None:
             pid = services.start_uvicorn(procs, "django.core.asgi:get_asgi_application", port, 1, factory=True)
             # offset past the layer's rounds: client_ids never repeat
             offset = args.rounds + round_number
-            figures[django_only].append(cpu_per_request(pid, port, kinds["message+client_id"], args.requests, offset=offset))
+            message = kinds["message+client_id"]
+            figures[django_only].append(cpu_per_request(pid, port, message, args.requests, offset=offset))
         with processes.Processes(workdir / f"bare-{round_number}", cwd=ROOT, env=env) as procs:
             procs.logs.mkdir(parents=True)
             port = processes.free_port()
