@@ -91,8 +91,15 @@ async function refreshPresence() {
 
 // Keyboard shortcuts ---------------------------------------------------------------------------
 
+// Single keys, so a visible toggle turns them off (WCAG 2.1.4: a speech-input user's words, or
+// a stray key, must not pause the exercise); the browser remembers the choice for every console.
+const shortcuts = room.querySelector("[data-shortcuts]");
+const SHORTCUTS_SETTING = "parley.shortcuts";
+shortcuts.checked = window.localStorage.getItem(SHORTCUTS_SETTING) !== "off";
+shortcuts.addEventListener("change", () => window.localStorage.setItem(SHORTCUTS_SETTING, shortcuts.checked ? "on" : "off"));
+
 document.addEventListener("keydown", (pressed) => {
-  if (pressed.ctrlKey || pressed.metaKey || pressed.altKey) return;
+  if (!shortcuts.checked || pressed.ctrlKey || pressed.metaKey || pressed.altKey) return;
   if (pressed.target.closest("input, textarea, select, [contenteditable]")) return;
   const focus = (selector) => { const target = room.querySelector(selector); if (target) { pressed.preventDefault(); target.focus(); } };
   // Pause while running, Resume while paused: whichever the status shows. Never Start.

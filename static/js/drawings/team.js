@@ -7,8 +7,13 @@ import { commandForm, exerciseStatus, place, sender, textField, words } from "./
 
 export { exerciseStatus as status };
 
-function announce(page, text, envelope) {
-  if (envelope.seq > page.config.lastVisibleSeq) page.root.querySelector("[data-announce]").textContent = text;
+// Live events are read out by screen readers; the first state replayed on load is not.
+// Politely, after what the reader is saying or the player is typing, except what is
+// addressed to this team and waits on it: an inject and an incoming call (urgent).
+// docs/accessibility.md says why.
+function announce(page, text, envelope, { urgent = false } = {}) {
+  if (envelope.seq <= page.config.lastVisibleSeq) return;
+  page.root.querySelector(urgent ? "[data-announce=urgent]" : "[data-announce=polite]").textContent = text;
 }
 
 function messageLine(envelope) {
@@ -40,7 +45,7 @@ export function inject(page, envelope) {
     item.classList.add("fresh");
     window.setTimeout(() => item.classList.remove("fresh"), 6000);
   }
-  announce(page, `New inject: ${data.title}`, envelope);
+  announce(page, `New inject: ${data.title}`, envelope, { urgent: true });
 }
 
 export function report(page, envelope) {
@@ -55,7 +60,7 @@ function hotlinePane(page, data) {
   const pane = el("article", { class: "pane hotline", "data-hotline": String(data.hotline) });
   pane.append(
     el("header", {}, el("h3", { text: `${other} · ${page.names[other]}` }), el("span", { class: "badge", "data-status": "" }), el("small", { "data-waited": "" })),
-    el("ol", { class: "messages", "aria-live": "polite", "data-messages": "" }),
+    el("ol", { class: "messages", "aria-live": "polite", tabindex: "0", "aria-label": `Messages with ${other}`, "data-messages": "" }),
     commandForm("hotline-message", `/api/v1/hotlines/${data.hotline}/messages`, textField(`hotline-${data.hotline}-text`, `Message to ${other}`), "Send"),
     commandForm("hotline-close", `/api/v1/hotlines/${data.hotline}/close`, [], "Close line"),
   );
@@ -64,7 +69,7 @@ function hotlinePane(page, data) {
 }
 
 function incomingBanner(page, data) {
-  const banner = el("div", { class: "call-banner", role: "alert", "data-call": String(data.hotline) },
+  const banner = el("div", { class: "call-banner", "data-call": String(data.hotline) },
     el("p", {}, el("strong", { text: `${data.from} · ${page.names[data.from]}` }), " requests a hotline call. ", el("small", { "data-waited": "" })),
     commandForm("accept", `/api/v1/hotlines/${data.hotline}/accept`, [], "Accept"),
     commandForm("decline", `/api/v1/hotlines/${data.hotline}/decline`, [], "Decline"));
@@ -81,7 +86,7 @@ export function hotline(page, envelope) {
     page.hotlines.set(data.hotline, line);
     if (data.to === page.config.team) {
       incomingBanner(page, data);
-      announce(page, `Incoming hotline call from ${page.names[data.from]}`, envelope);
+      announce(page, `Incoming hotline call from ${page.names[data.from]}`, envelope, { urgent: true });
     }
   }
   line.data = { ...line.data, status: data.status };
@@ -125,7 +130,7 @@ export function dialogue(page, envelope) {
     pane = el("article", { class: "pane dialogue", "data-dialogue": String(data.dialogue) },
       el("header", {}, el("h3", { text: data.title }), el("small", { text: data.participants.join(", ") })),
       el("div", { class: "adopted", "data-adopted": "" }),
-      el("ol", { class: "messages", "aria-live": "polite", "data-messages": "" }),
+      el("ol", { class: "messages", "aria-live": "polite", tabindex: "0", "aria-label": `Messages in ${data.title}`, "data-messages": "" }),
       el("ul", { class: "statements", "data-statements": "" }),
       commandForm("dialogue-message", `/api/v1/dialogues/${data.dialogue}/messages`, textField(`dialogue-${data.dialogue}-text`, "Speak in this dialogue"), "Send"),
       commandForm("statement", `/api/v1/dialogues/${data.dialogue}/statements`, textField(`dialogue-${data.dialogue}-statement`, "Propose a statement"), "Propose"));
