@@ -19,7 +19,7 @@ from gateway.sessions import SESSION_KEY
 from tests import builders
 from tests.browser.accessibility import assert_accessible, assert_reflows
 from tests.browser.conftest import TIMEOUT_MS, LiveServer, expect_live, join_team, sign_in
-from tests.browser.test_live_exercise import LATER_INCIDENT
+from tests.browser.test_live_exercise import LATER_INCIDENT, open_room, send_adhoc
 from tests.review.played import karst_pass
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -234,3 +234,171 @@ def test_the_review_and_the_team_debrief(live_server, open_page):
     player.goto("/team/")
     wait_for_replay(player)
     check(player, "the team console of an ended exercise")
+
+
+# What axe does not test -------------------------------------------------------------------
+
+RECORD_SUBMITS = """() => {
+  window.submitted = [];
+  document.addEventListener("submit", (event) => window.submitted.push(event.target.dataset.command), true);
+}"""
+
+
+def press_outside_fields(page: Page, key: str) -> None:
+    """Press a key with the focus on the page itself, where a shortcut would act."""
+    page.locator("#main").focus()
+    page.keyboard.press(key)
+
+
+def test_single_key_shortcuts_can_be_turned_off_and_stay_off(live_server, open_page):
+    """WCAG 2.1.4: a single-key shortcut can be turned off, and stays off after a reload.
+    The shortcuts act synchronously on the key press, so a key that did nothing has left
+    no submit and no moved focus by the time the next call reaches the page."""
+    room = open_room(live_server, LATER_INCIDENT, started=True)
+    page = open_page()
+    sign_in(page, room.facilitator)
+    page.goto(f"/facilitator/exercises/{room.exercise_id}/")
+    wait_for_replay(page)
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    toggle = page.get_by_label("Single-key shortcuts")
+    expect(toggle).to_be_checked()
+
+    toggle.uncheck()
+    page.evaluate(RECORD_SUBMITS)
+    press_outside_fields(page, "p")
+    press_outside_fields(page, "n")
+    assert page.evaluate("window.submitted") == []
+    expect(page.locator("#adhoc-title")).not_to_be_focused()
+
+    page.reload()
+    wait_for_replay(page)
+    expect(toggle).not_to_be_checked()
+    page.evaluate(RECORD_SUBMITS)
+    press_outside_fields(page, "p")
+    assert page.evaluate("window.submitted") == []
+
+    toggle.check()
+    press_outside_fields(page, "p")
+    assert page.evaluate("window.submitted") == ["pause"]
+    expect(page.locator("[data-clock-status]")).to_have_text("paused", timeout=TIMEOUT_MS)
+
+
+# The focused element's outline, and the colours just outside it (where a 3px outline with a
+# 2px offset is drawn): what is painted there, each ancestor's background laid over the next.
+FOCUS_RING = """() => {
+  const focused = document.activeElement;
+  const style = getComputedStyle(focused);
+  const box = focused.getBoundingClientRect();
+  const reach = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth) / 2;
+  const points = [[box.left - reach, box.top + box.height / 2], [box.right + reach, box.top + box.height / 2],
+    [box.left + box.width / 2, box.top - reach], [box.left + box.width / 2, box.bottom + reach]];
+  const parse = (colour) => (colour.match(/[\\d.]+/g) ?? []).map(Number);
+  const backdrop = (node) => {
+    const layers = [];
+    for (let at = node; at; at = at.parentElement) layers.push(parse(getComputedStyle(at).backgroundColor));
+    let [r, g, b] = [255, 255, 255];
+    for (const [lr, lg, lb, alpha = 1] of layers.reverse()) {
+      if (lr === undefined) continue;
+      [r, g, b] = [lr * alpha + r * (1 - alpha), lg * alpha + g * (1 - alpha), lb * alpha + b * (1 - alpha)];
+    }
+    return [r, g, b].map(Math.round);
+  };
+  const behind = [];
+  for (const [x, y] of points) {
+    if (x < 0 || y < 0 || x >= window.innerWidth || y >= window.innerHeight) continue;
+    const under = document.elementsFromPoint(x, y).find((node) => node !== focused && !focused.contains(node));
+    if (under) behind.push(backdrop(under));
+  }
+  const seen = (window.focusSeen ??= new WeakSet());
+  const again = seen.has(focused) || focused === document.body;  // round, or out to the browser
+  seen.add(focused);
+  const name = `${focused.tagName.toLowerCase()}${focused.id ? "#" + focused.id : ""} "${(focused.textContent || focused.name || "").trim().slice(0, 30)}"`;
+  return { name, again, style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: parse(style.outlineColor), behind };
+}"""
+MOST_TAB_STOPS = 400
+
+
+def luminance(rgb: list[int]) -> float:
+    def linear(channel: float) -> float:
+        channel /= 255
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in rgb[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(one: list[int], other: list[int]) -> float:
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def weak_focus_rings(page: Page) -> list[str]:
+    """Tab through the whole page; every focused element's outline that is missing, thinner
+    than 2px, or under 3:1 against a colour around it."""
+    weak: list[str] = []
+    for stops in range(MOST_TAB_STOPS):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING)
+        if ring["again"]:
+            assert stops > 5, f"only {stops} tab stops: the keyboard did not move the focus"
+            return weak
+        if ring["style"] in ("none", "hidden") or ring["width"] < 2:
+            weak.append(f"{ring['name']}: no outline ({ring['style']} {ring['width']}px)")
+        for behind in ring["behind"]:
+            if contrast(ring["colour"], behind) < 3:
+                weak.append(f"{ring['name']}: {contrast(ring['colour'], behind):.2f}:1 against rgb{tuple(behind)}")
+    pytest.fail(f"the focus did not come round in {MOST_TAB_STOPS} tab stops")
+
+
+def test_the_focus_outline_stands_out_3_to_1_wherever_it_is_drawn(live_server, open_page):
+    """WCAG 1.4.11: the focus indicator against what is around it, on the light panels and
+    tints as on the dark top bar, for every tab stop of the busiest pages."""
+    busy = busy_exercise(live_server)
+    facilitator = open_page()
+    sign_in(facilitator, busy.facilitator)
+    assert weak_focus_rings(facilitator) == [], "the exercises list"
+    facilitator.goto(f"/facilitator/exercises/{busy.exercise_id}/")
+    wait_for_replay(facilitator)
+    assert weak_focus_rings(facilitator) == [], "the control room"
+
+    player = open_page()
+    join_team(player, code=busy.codes["ARC"], name="Col. Amsel")
+    wait_for_replay(player)
+    assert weak_focus_rings(player) == [], "the team console"
+
+    live_server.run(
+        lambda: exercises.change_status(caller=busy.facilitator.caller, exercise_id=busy.exercise_id, transition="end")
+    )
+    facilitator.goto(f"/exercises/{busy.exercise_id}/review/")
+    assert weak_focus_rings(facilitator) == [], "the after-action review"
+
+
+def live_text(page: Page, selector: str) -> str:
+    return " | ".join(page.locator(selector).all_text_contents())
+
+
+def test_other_teams_moves_are_announced_politely_and_what_waits_on_the_team_urgently(live_server, open_page):
+    """4.1.3 by hand: an assertive region interrupts the screen reader and the player's
+    typing, so only an inject for the team and a call to it use one; another state's move
+    waits its turn."""
+    room = open_room(live_server, LATER_INCIDENT, started=True)
+    page = open_page()
+    join_team(page, code=room.codes["ARC"], name="Col. Amsel")
+    wait_for_replay(page)
+
+    def borealis_speaks() -> None:
+        team = Exercise.objects.get(pk=room.exercise_id).teams.get(key="BOR")
+        actions.take(
+            caller=builders.player(team).caller, exercise_id=room.exercise_id, kind="public_statement",
+            text="Borealis calls for calm.",
+        )
+
+    live_server.run(borealis_speaks)
+    expect(page.locator("[data-actions]")).to_contain_text("Borealis calls for calm.", timeout=TIMEOUT_MS)
+    expect(page.locator("[aria-live=polite][data-announce]")).to_contain_text("Borealis calls for calm.")
+    assert "Borealis" not in live_text(page, "[aria-live=assertive], [role=alert]")
+
+    send_adhoc(live_server, room, "Convoy stopped at the border")
+    expect(page.locator("[aria-live=assertive][data-announce]")).to_have_text(
+        "New inject: Convoy stopped at the border", timeout=TIMEOUT_MS
+    )
