@@ -84,6 +84,6 @@ WIDEST_ELEMENTS = """() => {
     if (box.right <= window.innerWidth + 0.5 || out.some((o) => o.node.contains(node)) || clipped(node)) continue;
     out.push({ node, box });
   }
-  return out.slice(0, 8).map(({ node, box }) =>
-    `${node.tagName.toLowerCase()}${node.id ? "#" + node.id : ""}.${[...node.classList].join(".")} right=${Math.round(box.right)}`);
+  const name = (node) => `${node.tagName.toLowerCase()}${node.id ? "#" + node.id : ""}.${node.classList.value}`;
+  return out.slice(0, 8).map(({ node, box }) => `${name(node)} right=${Math.round(box.right)}`);
 }"""

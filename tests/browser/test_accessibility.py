@@ -5,7 +5,6 @@ regions interrupt (4.1.3). docs/accessibility.md says what is checked how."""
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -53,17 +52,20 @@ def busy_exercise(live_server: LiveServer) -> Busy:
     def build() -> Busy:
         facilitator = builders.staff("facilitator")
         staff = facilitator.caller
-        exercise = builders.exercise(
-            staff, builders.scenario(staff, injects=[FIRST_INCIDENT, LATER_INCIDENT])
-        )
+        exercise = builders.exercise(staff, builders.scenario(staff, injects=[FIRST_INCIDENT, LATER_INCIDENT]))
         ex = exercise.pk
         exercises.change_status(caller=staff, exercise_id=ex, transition="start")
         teams = {team.key: team for team in exercise.teams.all()}
         arc, bor, cal = (builders.player(teams[key], f"Officer {key}").caller for key in ("ARC", "BOR", "CAL"))
         injects.release_now(caller=staff, exercise_id=ex, key="I1")
         injects.send_adhoc(
-            caller=staff, exercise_id=ex, title="Ceasefire talks proposed", body="A *neutral* venue is offered.",
-            kind="other", severity="critical", to=["ARC"],
+            caller=staff,
+            exercise_id=ex,
+            title="Ceasefire talks proposed",
+            body="A *neutral* venue is offered.",
+            kind="other",
+            severity="critical",
+            to=["ARC"],
         )
         # An open line with messages, a line that is cut, and a call waiting for ARC.
         line = hotlines.request_call(caller=arc, exercise_id=ex, to="BOR").obj
@@ -89,7 +91,9 @@ def busy_exercise(live_server: LiveServer) -> Busy:
             caller=bor, exercise_id=ex, kind="joint_patrol", partners=["ARC"], objective="Patrol the valley"
         ).obj
         jointops.answer(caller=arc, operation_id=second.pk, accept=True)
-        jointops.propose(caller=cal, exercise_id=ex, kind="joint_patrol", partners=["ARC"], objective="Patrol the ridge")
+        jointops.propose(
+            caller=cal, exercise_id=ex, kind="joint_patrol", partners=["ARC"], objective="Patrol the ridge"
+        )
         # Every state's actions, a rating and a note.
         actions.take(caller=bor, exercise_id=ex, kind="raise_alert")
         actions.take(caller=cal, exercise_id=ex, kind="public_statement", text="Caldera stands ready to mediate.")
@@ -109,10 +113,42 @@ def wait_for_replay(page: Page) -> None:
         expect(page.locator("html")).to_have_attribute("data-last-seq", str(seq), timeout=TIMEOUT_MS)
 
 
+def open_every_details(page: Page) -> None:
+    """Unfold every folded form, so that axe checks them too (it skips what is hidden)."""
+    page.locator("details").evaluate_all("all => all.forEach((details) => { details.open = true; })")
+
+
 # The last seq the server could show when it rendered the page (the room's frame, or the
 # team console's data).
 RENDERED_SEQ = """() => Number(document.querySelector(".room")?.dataset.lastSeq
   ?? JSON.parse(document.getElementById("console-data")?.textContent ?? "{}").lastVisibleSeq ?? 0)"""
+
+
+# The checks themselves -------------------------------------------------------------------
+
+FAULTY_PAGE = """<!doctype html><html lang="en"><head><title>Faulty</title></head><body><main>
+<h1>Faulty</h1>
+<p id="faint" style="color: #aaa; background: #fff">Faint text</p>
+<div id="named" aria-label="A name">A plain div with a label</div>
+<label for="code">Code</label><input id="code" aria-describedby="code_helptext">
+<div style="width: 500px">Wider than a phone</div>
+</main></body></html>"""
+
+
+def test_the_checks_name_each_violation_and_a_page_too_wide(browser):
+    page = browser.new_page()
+    try:
+        page.set_content(FAULTY_PAGE)
+        with pytest.raises(AssertionError) as found:
+            assert_accessible(page, "a faulty page")
+        report = str(found.value)
+        assert "color-contrast (serious)" in report and "#faint" in report
+        assert "aria-prohibited-attr (serious)" in report and "#named" in report
+        assert "aria-valid-attr-value (critical)" in report and "#code" in report
+        with pytest.raises(AssertionError, match="scrolls sideways at 320 px"):
+            assert_reflows(page, "a faulty page")
+    finally:
+        page.close()
 
 
 # axe-core on every page ---------------------------------------------------------------------
@@ -154,19 +190,32 @@ def test_sign_in_join_and_error_pages(live_server, open_page):
     check(stranger, "the 403 page")
 
 
-def test_the_exercises_list(live_server, open_page):
-    def build() -> builders.Staff:
+def test_the_exercises_list_and_a_draft(live_server, open_page):
+    def build() -> tuple[builders.Staff, int, str]:
         facilitator = builders.staff("facilitator")
         scenario = builders.scenario(facilitator.caller)
+        made = []
         for transitions in ((), ("start",), ("start", "pause"), ("start", "end")):
             exercise = builders.exercise(facilitator.caller, scenario)
             for transition in transitions:
                 exercises.change_status(caller=facilitator.caller, exercise_id=exercise.pk, transition=transition)
-        return facilitator
+            made.append(exercise)
+        draft = made[0]
+        return facilitator, draft.pk, draft.teams.get(key="ARC").join_code
 
+    facilitator, draft, code = live_server.run(build)
     page = open_page()
-    sign_in(page, live_server.run(build))
+    sign_in(page, facilitator)
     check(page, "the exercises list")
+    page.goto(f"/facilitator/exercises/{draft}/")
+    wait_for_replay(page)
+    expect(page.get_by_role("button", name="Start")).to_be_visible()
+    check(page, "the control room of a draft")
+    player = open_page()
+    join_team(player, code=code, name="Col. Amsel")
+    wait_for_replay(player)
+    expect(player.locator("[data-draft-notice]")).to_be_visible()
+    check(player, "the team console of a draft")
 
 
 def test_the_control_room_of_a_running_exercise(live_server, open_page):
@@ -177,13 +226,11 @@ def test_the_control_room_of_a_running_exercise(live_server, open_page):
     wait_for_replay(page)
     expect(page.locator("[data-adjudication] [data-operation]")).to_have_count(1)
     expect(page.locator("[data-scoreboard] tr")).to_have_count(3)
+    open_every_details(page)
     check(page, "the control room")
 
-    def observer() -> builders.Staff:
-        return builders.staff("observer")
-
     watcher = open_page()
-    sign_in(watcher, live_server.run(observer))
+    sign_in(watcher, live_server.run(builders.staff, "observer"))
     watcher.goto(f"/facilitator/exercises/{busy.exercise_id}/")
     wait_for_replay(watcher)
     check(watcher, "the control room, read-only")
@@ -196,8 +243,7 @@ def test_the_team_console_with_every_pane_in_use(live_server, open_page):
     wait_for_replay(page)
     expect(page.locator("[data-incoming] [data-call]")).to_have_count(1)
     expect(page.locator("[data-operations] [data-operation]")).to_have_count(3)
-    page.locator("details.composer").evaluate_all("all => all.forEach((d) => { d.open = true; })")
-    page.locator("details.report").first.evaluate("d => { d.open = true; }")
+    open_every_details(page)
     check(page, "the team console")
 
 
@@ -220,6 +266,11 @@ def test_the_review_and_the_team_debrief(live_server, open_page):
     page.goto(f"/facilitator/exercises/{exercise_id}/")
     wait_for_replay(page)
     check(page, "the control room of an ended exercise")
+
+    watcher = open_page()
+    sign_in(watcher, live_server.run(builders.staff, "observer"))
+    watcher.goto(f"/exercises/{exercise_id}/review/")
+    check(watcher, "the after-action review, read-only")
 
     player = open_page()
     player.context.add_cookies(
@@ -312,8 +363,10 @@ FOCUS_RING = """() => {
   const seen = (window.focusSeen ??= new WeakSet());
   const again = seen.has(focused) || focused === document.body;  // round, or out to the browser
   seen.add(focused);
-  const name = `${focused.tagName.toLowerCase()}${focused.id ? "#" + focused.id : ""} "${(focused.textContent || focused.name || "").trim().slice(0, 30)}"`;
-  return { name, again, style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: parse(style.outlineColor), behind };
+  const text = (focused.textContent || focused.name || "").trim().slice(0, 30);
+  const name = `${focused.tagName.toLowerCase()}${focused.id ? "#" + focused.id : ""} "${text}"`;
+  const width = parseFloat(style.outlineWidth);
+  return { name, again, style: style.outlineStyle, width, colour: parse(style.outlineColor), behind };
 }"""
 MOST_TAB_STOPS = 400
 
@@ -389,7 +442,9 @@ def test_other_teams_moves_are_announced_politely_and_what_waits_on_the_team_urg
     def borealis_speaks() -> None:
         team = Exercise.objects.get(pk=room.exercise_id).teams.get(key="BOR")
         actions.take(
-            caller=builders.player(team).caller, exercise_id=room.exercise_id, kind="public_statement",
+            caller=builders.player(team).caller,
+            exercise_id=room.exercise_id,
+            kind="public_statement",
             text="Borealis calls for calm.",
         )
 
