@@ -16,6 +16,8 @@ MESSAGE_LIMIT = 4_000
 REPORT_LIMIT = 20_000
 TITLE_LIMIT = 200
 CLIENT_ID_LIMIT = 100
+# Ids and seqs are PostgreSQL bigints: a larger number names nothing, and must not reach a query.
+LARGEST_ID = 2**63 - 1
 
 M = TypeVar("M", bound=Model)
 

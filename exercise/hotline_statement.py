@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection
 
 from exercise import catalogue, clock, shapes
+from exercise.commands import LARGEST_ID
 from exercise.events import Stored, actor_of
 from exercise.models import Event, Message
 from exercise.roles import Caller, require_player
@@ -112,6 +113,8 @@ class Call:
 
 def send(caller: Caller, hotline_id: int, text: str) -> Sent | None:
     """Inside the caller's transaction, which takes the expectation decisions."""
+    if hotline_id > LARGEST_ID:
+        return None  # no such hotline: the caller explains the refusal
     call = Call(caller, hotline_id, text, may_decide=True)
     with connection.cursor() as cursor:
         cursor.execute(SQL, call.params)

@@ -25,6 +25,8 @@ INJECT_FIELDS = ("key", "at", "trigger", "title", "kind", "severity", "to", "bod
 EXPECT_FIELDS = ("key", "each", "any", "event", "where", "within", "points", "objective")
 TRIGGER_TYPES = ("after", "met", "missed")
 # What a scenario may weigh: trust rules (docs/scoring.md) and rungs moved per action kind.
+# Far above any sensible weight, and far below where sums over a long log overflow to infinity.
+WEIGHT_LIMIT = 1_000
 SCORING_KEYS = {"trust": TRUST_RULES, "escalation": tuple(ACTION_STEPS)}
 MAX_TEXT = 20_000
 
@@ -373,6 +375,8 @@ def _scoring(check: _Checker, value: Any) -> dict[str, Any]:
                 check.problem(f"scoring.{name}.{kind}", f"'{kind}' is not one of {', '.join(known)}")
             elif isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
                 check.problem(f"scoring.{name}.{kind}", "must be a finite number")
+            elif abs(weight) > WEIGHT_LIMIT:
+                check.problem(f"scoring.{name}.{kind}", f"must be between -{WEIGHT_LIMIT} and {WEIGHT_LIMIT}")
             elif name == "escalation" and weight != int(weight):
                 check.problem(f"scoring.{name}.{kind}", "must be a whole number of rungs")
     return dict(sections)

@@ -8,6 +8,7 @@ from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
 from exercise import catalogue
+from exercise.commands import LARGEST_ID
 from exercise.envelopes import visible_after
 from exercise.exercises import get_exercise
 from exercise.roles import caller_of, require_in_exercise
@@ -17,8 +18,10 @@ router = Router(tags=["events"])
 
 
 class EventsQuery(Schema):
-    after: int = SchemaField(0, ge=0)
-    before: int | None = SchemaField(None, ge=1, description="Only events with a smaller seq (to page backwards).")
+    after: int = SchemaField(0, ge=0, le=LARGEST_ID)
+    before: int | None = SchemaField(
+        None, ge=1, le=LARGEST_ID, description="Only events with a smaller seq (to page backwards)."
+    )
     limit: int | None = SchemaField(None, ge=1, le=100_000)
 
 

@@ -83,6 +83,13 @@ async def test_player_of_another_exercise_is_refused(room, facilitator, scenario
     assert await receive_close(socket) == 4403
 
 
+@pytest.mark.parametrize("after", ["%C2%B2", "-1", "1e3", "9" * 25])
+async def test_an_after_that_is_not_a_seq_closes_4400_before_any_event(room, after):
+    await database_sync_to_async(start)(room)
+    socket = await open_socket(room["exercise"].pk, token=room["ARC"].token, after=after)
+    assert await receive_close(socket) == 4400
+
+
 async def test_unknown_exercise_closes_4404(room):
     socket = await open_socket(999_999, token=room["facilitator"].token)
     assert await receive_close(socket) == 4404
