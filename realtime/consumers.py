@@ -60,7 +60,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         if self.last_sent < 0:
             await self.close(code=CLOSE_BAD_REQUEST)
             return
-        if by_session and not origin_allowed(self.scope.get("headers", [])):
+        if by_session and not origin_allowed(self.scope):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.exercise = await database_sync_to_async(Exercise.objects.filter(pk=self.exercise_id).first)()
