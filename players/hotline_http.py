@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 import redis
 from channels.layers import get_channel_layer
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
@@ -70,6 +71,7 @@ class HotlineMessages:
         self._commands: ratelimits.PlayerCommands | None = None
         self._security = SecurityMiddleware(lambda request: None)
         self._frames = XFrameOptionsMiddleware(lambda request: None)
+        self._csp = CSPMiddleware(lambda request: None)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         found = PATH.fullmatch(scope.get("path", "")) if scope["type"] == "http" and scope["method"] == "POST" else None
@@ -137,6 +139,8 @@ class HotlineMessages:
         response["Content-Length"] = str(len(response.content))
         self._security.process_response(request, response)
         self._frames.process_response(request, response)
+        self._csp.process_request(request)
+        self._csp.process_response(request, response)
         return response
 
     async def _connections(self) -> tuple[AsyncConnectionPool, ratelimits.PlayerCommands]:
