@@ -8,6 +8,7 @@ gives the production shape.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 # Failed joins, token requests and sign-ins per client address before 429: enough for
 # typos, far too few to guess a 10-character code from a 32-letter alphabet (32**10 codes).
 JOIN_FAILURE_RATE = os.environ.get("JOIN_FAILURE_RATE", "10/5m")
+# How long an API token serves (`manage.py revoketokens` and POST /api/v1/auth/revoke end
+# one sooner): a working day and a night for staff, an exercise's days for a player (the
+# team console itself runs on the browser session, not on a token).
+STAFF_TOKEN_LIFETIME = timedelta(hours=float(os.environ.get("STAFF_TOKEN_HOURS", "24")))
+PLAYER_TOKEN_LIFETIME = timedelta(hours=float(os.environ.get("PLAYER_TOKEN_HOURS", "72")))
 # API.md: a player sending up to 30 commands in 10 seconds is never refused.
 PLAYER_COMMAND_RATE = os.environ.get("PLAYER_COMMAND_RATE", "30/10s")
 # Where the limits read the client's address: unset, REMOTE_ADDR (which uvicorn fills in

@@ -1,4 +1,4 @@
-"""The gateway as a Django app: its system checks."""
+"""The gateway as a Django app: its system checks, and credentials kept out of logs."""
 
 from typing import Any
 
@@ -6,6 +6,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
+from gateway import log_redaction
 from gateway.ratelimits import rate
 
 
@@ -15,6 +16,7 @@ class GatewayConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(rates_are_readable)
+        log_redaction.install()
 
 
 def rates_are_readable(**kwargs: Any) -> list[checks.CheckMessage]:

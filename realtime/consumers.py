@@ -22,6 +22,8 @@ from exercise import presence
 from exercise.commands import LARGEST_ID
 from exercise.envelopes import staff_group, team_group, to_json, visible_after
 from exercise.models import Exercise
+from exercise.roles import Caller
+from realtime import tickets
 from realtime.auth import caller_from_scope, origin_allowed
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -52,7 +54,10 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.holds = 0  # numbers the timers, so that a cancelled one's message is ignored
         self.hold_since = 0.0
 
-        caller, by_session = await database_sync_to_async(caller_from_scope)(self.scope, token)
+        ticket = query.get("ticket", [""])[0]
+        if ticket:  # stands for a token, which then stays out of the URL
+            token = await database_sync_to_async(tickets.redeem)(ticket, self.exercise_id) or ""
+        caller, by_session = (None, False) if ticket and not token else await self._caller(token)
         await self.accept()
         if caller is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -84,6 +89,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await database_sync_to_async(presence.joined)(self.exercise_id, self.audience)
         await self._send_from_log()
+
+    async def _caller(self, token: str) -> tuple[Caller | None, bool]:
+        return await database_sync_to_async(caller_from_scope)(self.scope, token)
 
     async def disconnect(self, code: int) -> None:
         if self.hold_timer is not None:

@@ -6,10 +6,12 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
+from django.utils import timezone
 
 from config.asgi import django_asgi_app
 from exercise import hotlines
-from exercise.models import CommandReceipt, Event, Expectation, ExpectationCheck, Message
+from exercise.models import ApiToken, CommandReceipt, Event, Expectation, ExpectationCheck, Message
+from exercise.models.access import hash_token
 from players.hotline_http import HotlineMessages
 from tests import builders
 from tests.api.test_asgi_http import call
@@ -247,4 +249,17 @@ async def test_other_tokens_are_djangos_to_judge(line, facilitator, who):
     assert line["django"].requests == 1
     assert status in (401, 403), answer
     assert (status, answer) == (await call("POST", line["path"], app=django_asgi_app, **request))[::2]
+    assert await database_sync_to_async(Message.objects.count)() == 0
+
+
+@pytest.mark.parametrize("end", ["expired", "revoked"])
+async def test_an_expired_or_revoked_player_token_sends_nothing(line, end):
+    token = line["players"]["ARC"].token
+    change = {"expires_at": timezone.now()} if end == "expired" else {"revoked_at": timezone.now()}
+    await database_sync_to_async(ApiToken.objects.filter(digest=hash_token(token)).update)(**change)
+    try:
+        status, _headers, answer = await post(line, {"text": "Are you there?"})
+    finally:
+        await line["app"].close()
+    assert status == 401, answer
     assert await database_sync_to_async(Message.objects.count)() == 0
