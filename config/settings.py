@@ -199,6 +199,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 # Failed joins, token requests and sign-ins per client address before 429: enough for
 # typos, far too few to guess a 10-character code from a 32-letter alphabet (32**10 codes).
 JOIN_FAILURE_RATE = os.environ.get("JOIN_FAILURE_RATE", "10/5m")
+# Failed staff sign-ins (page and token endpoint) per username, from any address: a
+# password guessed from many machines at once still meets a limit.
+ACCOUNT_FAILURE_RATE = os.environ.get("ACCOUNT_FAILURE_RATE", "20/15m")
 # How long an API token serves (`manage.py revoketokens` and POST /api/v1/auth/revoke end
 # one sooner): a working day and a night for staff, an exercise's days for a player (the
 # team console itself runs on the browser session, not on a token).

@@ -33,11 +33,11 @@ SCENARIO_BODY = {
 
 @router.post("/auth/token", auth=None, response=schemas.TokenOut, summary="Exchange a staff password for a token")
 def create_token(request: HttpRequest, payload: schemas.TokenIn) -> dict[str, str]:
-    refuse_if_failing(request, "auth")
+    refuse_if_failing(request, "auth", payload.username)
     try:
         token, caller = access.staff_token(username=payload.username, password=payload.password)
     except NotAuthenticated:
-        count_failure(request, "auth")
+        count_failure(request, "auth", payload.username)
         raise
     return {"token": token, "role": caller.role.value}
 

@@ -22,7 +22,7 @@ class GatewayConfig(AppConfig):
 def rates_are_readable(**kwargs: Any) -> list[checks.CheckMessage]:
     """A mistyped rate would otherwise first fail on the request it should limit."""
     problems: list[checks.CheckMessage] = []
-    for name in ("JOIN_FAILURE_RATE", "PLAYER_COMMAND_RATE"):
+    for name in ("JOIN_FAILURE_RATE", "ACCOUNT_FAILURE_RATE", "PLAYER_COMMAND_RATE"):
         try:
             rate(getattr(settings, name))
         except ValueError as exc:
