@@ -156,3 +156,5 @@ def play_commands(check: Checked, facilitator: builders.Staff) -> None:
     check("patch", path, staff, {"status": "complete"}, item_id=added["id"], **x)
     check("get", "/exercises/{exercise_id}/review", staff, **x)
     check("get", "/exercises/{exercise_id}/scores", staff, **x)
+    check("post", "/exercises/{exercise_id}/socket-tickets", token["CAL"], **x)
+    check("post", "/auth/revoke", token["CAL"])
