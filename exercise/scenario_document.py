@@ -162,7 +162,7 @@ def _classification(check: _Checker, top: dict[str, Any]) -> str:
     value = check.text(top, "classification", "classification", required=False, limit=CLASSIFICATION_LIMIT).strip()
     # A line break or a control character would break the banner and the PDF's margin
     # line, and could hide part of the marking from the people who must read it.
-    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+    if not unstorable(value) and any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
         check.problem("classification", "must be one line of text, without line breaks, tabs or control characters")
     return value
 
