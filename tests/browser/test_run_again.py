@@ -69,9 +69,8 @@ def test_reset_asks_then_puts_the_draft_back_and_duplicate_opens_a_new_draft(liv
     facilitator, exercise_id, codes = marked_draft(live_server)
 
     def edit() -> None:
-        injects.edit(
-            caller=facilitator.caller, exercise_id=exercise_id, key="I1", title="Rehearsal title", body="", severity="low"
-        )
+        caller = facilitator.caller
+        injects.edit(caller=caller, exercise_id=exercise_id, key="I1", title="Rehearsal title", body="", severity="low")
 
     live_server.run(edit)
     join_team(open_page(), code=codes["ARC"], name="Rehearsal player")

@@ -504,9 +504,8 @@ def test_text_with_a_next_line_character_survives_the_yaml_export(field):
 
 
 def test_a_classification_is_kept_trimmed_and_is_optional():
-    assert validate_document(top(classification="  EXERCISE EXERCISE EXERCISE - UNCLASSIFIED "))[
-        "classification"
-    ] == ("EXERCISE EXERCISE EXERCISE - UNCLASSIFIED")
+    spec = validate_document(top(classification="  EXERCISE EXERCISE EXERCISE - UNCLASSIFIED "))
+    assert spec["classification"] == "EXERCISE EXERCISE EXERCISE - UNCLASSIFIED"
     assert validate_document(builders.document())["classification"] == ""
     assert validate_document(top(classification=""))["classification"] == ""
 
