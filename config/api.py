@@ -27,6 +27,7 @@ api = ParleyAPI(
 answer_errors_in_one_shape(api)
 
 api.add_router("", "gateway.health.router")
+api.add_router("", "gateway.revocation.router")
 api.add_router("", "facilitator.api.router")
 api.add_router("", "players.api.router")
 api.add_router("", "players.commands_api.router")

@@ -8,10 +8,12 @@ gives the production shape.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -196,6 +199,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 # Failed joins, token requests and sign-ins per client address before 429: enough for
 # typos, far too few to guess a 10-character code from a 32-letter alphabet (32**10 codes).
 JOIN_FAILURE_RATE = os.environ.get("JOIN_FAILURE_RATE", "10/5m")
+# Failed staff sign-ins (page and token endpoint) per username, from any address: a
+# password guessed from many machines at once still meets a limit.
+ACCOUNT_FAILURE_RATE = os.environ.get("ACCOUNT_FAILURE_RATE", "20/15m")
+# How long an API token serves (`manage.py revoketokens` and POST /api/v1/auth/revoke end
+# one sooner): a working day and a night for staff, an exercise's days for a player (the
+# team console itself runs on the browser session, not on a token).
+STAFF_TOKEN_LIFETIME = timedelta(hours=float(os.environ.get("STAFF_TOKEN_HOURS", "24")))
+PLAYER_TOKEN_LIFETIME = timedelta(hours=float(os.environ.get("PLAYER_TOKEN_HOURS", "72")))
 # API.md: a player sending up to 30 commands in 10 seconds is never refused.
 PLAYER_COMMAND_RATE = os.environ.get("PLAYER_COMMAND_RATE", "30/10s")
 # Where the limits read the client's address: unset, REMOTE_ADDR (which uvicorn fills in
@@ -215,6 +226,22 @@ if env_bool("BEHIND_PROXY"):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Everything Parley serves comes from itself (the app runs air-gapped): no inline script or
+# style, no other origin; images may be data: URLs (the API docs' icons, the charts' SVG).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
 from exercise import shapes
@@ -16,6 +16,8 @@ MESSAGE_LIMIT = 4_000
 REPORT_LIMIT = 20_000
 TITLE_LIMIT = 200
 CLIENT_ID_LIMIT = 100
+# Ids and seqs are PostgreSQL bigints: a larger number names nothing, and must not reach a query.
+LARGEST_ID = 2**63 - 1
 
 M = TypeVar("M", bound=Model)
 
@@ -111,6 +113,14 @@ def idempotent(
         return earlier
     try:
         with transaction.atomic():
+            # Repeats racing each other wait here for the first to commit, then find its
+            # receipt: without the lock they would run the command again and meet its
+            # effect (the line it opened) as a 409.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{actor}\n{client_id}"])
+            earlier = _receipt(actor, client_id, kind, model)
+            if earlier:
+                return earlier
             done = run()
             answer = shapes.BY_COMMAND[kind](done.obj) | {"seq": done.seq}
             CommandReceipt.objects.create(
@@ -123,7 +133,7 @@ def idempotent(
                 answer=answer,
             )
             return Done(done.obj, done.seq, answer)
-    except IntegrityError:  # the same command raced itself; the first one won
+    except IntegrityError:  # a hotline message's receipt written by the fast path's SQL, which takes no lock
         earlier = _receipt(actor, client_id, kind, model)
         if earlier is None:
             raise

@@ -1,19 +1,24 @@
-"""Exercise services: create an exercise from a scenario and drive its clock."""
+"""Exercise services: create an exercise from a scenario, copy or reset it, and drive its clock."""
 
 import secrets
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from exercise import clock, events, expectations
 from exercise.errors import Invalid, InvalidState, NotFound
 from exercise.event_data import ClockData, SpeedData
-from exercise.models import Event, Exercise, ExerciseInject, Scenario, Team
+from exercise.models import Event, Exercise, ExerciseInject, Inject, Scenario, ScenarioTeam, Team
 from exercise.roles import Caller, Role, require_role
 
 # 31 letters and digits, without 0/O, 1/I/L that are misread when a code is read out
 # across a room; 10 of them give 31**10 (8e14) codes.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 10
+NAME_LIMIT = 200
+COPY_SUFFIX = " (copy)"
 
 
 def new_join_code() -> str:
@@ -33,31 +38,107 @@ def create_exercise(*, caller: Caller, scenario: Scenario, name: str, speed: flo
     """A draft exercise with a team and join code per scenario team, injects pending."""
     require_role(caller, Role.FACILITATOR)
     name = name.strip()
-    if not name or len(name) > 200:
+    if not name or len(name) > NAME_LIMIT:
         raise Invalid(
             "The exercise needs a name of 1 to 200 characters.", [{"path": "name", "message": "1 to 200 characters"}]
         )
     speed = check_speed(speed)
+    return _with_fresh_codes(lambda: _create(caller, scenario, name, speed))
+
+
+def duplicate_exercise(*, caller: Caller, exercise_id: int) -> Exercise:
+    """A new draft of the same scenario, to run it again: the same speed, the name marked
+    as a copy, the facilitator's edits to the scripted injects, and new join codes (the old
+    ones stay with the teams of the original). Any exercise may be copied, played or not."""
+    require_role(caller, Role.FACILITATOR)
+    original = get_exercise(exercise_id)
+    name = original.name[: NAME_LIMIT - len(COPY_SUFFIX)] + COPY_SUFFIX
+    edits: dict[str, Mapping[str, object]] = {
+        item["key"]: item
+        for item in original.injects.filter(inject__isnull=False).values(
+            "key", "title", "body_override", "severity_override"
+        )
+    }
+    return _with_fresh_codes(lambda: _create(caller, original.scenario, name, original.speed, edits))
+
+
+def reset_draft(*, caller: Caller, exercise_id: int) -> Exercise:
+    """A draft back as its scenario made it: injects without the facilitator's edits, and
+    teams without players. The name, the speed, the join codes and the log stay.
+
+    The teams are made anew rather than emptied: a socket of a player who joined before
+    is subscribed to its team's old group, which nothing is sent to any more, so a player
+    removed by the reset hears nothing of the exercise after it (their token, gone with
+    them, opens no new one)."""
+    require_role(caller, Role.FACILITATOR)
+    with transaction.atomic():
+        exercise = _locked(exercise_id)
+        if exercise.status != Exercise.Status.DRAFT:
+            raise InvalidState(
+                f"Only a draft can be reset; this exercise is {exercise.status}. "
+                "Duplicate it to run the scenario again."
+            )
+        codes = dict(exercise.teams.values_list("key", "join_code"))
+        exercise.teams.all().delete()  # their players and the players' tokens with them
+        exercise.injects.all().delete()
+        # The new teams have seen what everyone saw of the log (speed changes, in a draft),
+        # so that the next event's `prev` follows it.
+        seen = exercise.events.filter(audience=Event.Audience.EVERYONE).aggregate(last=Max("seq"))["last"] or 0
+        _populate(exercise, lambda team: codes[team.key], last_visible_seq=seen)
+    return exercise
+
+
+def _with_fresh_codes(create: Callable[[], Exercise]) -> Exercise:
     for _ in range(5):
         try:
             with transaction.atomic():
-                return _create(caller, scenario, name, speed)
+                return create()
         except IntegrityError:  # a join code collided with another exercise's; draw again
             continue
     raise InvalidState("Could not draw unique join codes; try again.")
 
 
-def _create(caller: Caller, scenario: Scenario, name: str, speed: float) -> Exercise:
+def _create(
+    caller: Caller, scenario: Scenario, name: str, speed: float, edits: dict[str, Mapping[str, object]] | None = None
+) -> Exercise:
     exercise = Exercise.objects.create(scenario=scenario, name=name, speed=speed, created_by=caller.user)
+    _populate(exercise, lambda team: new_join_code(), edits=edits)
+    return exercise
+
+
+def _populate(
+    exercise: Exercise,
+    join_code: Callable[[ScenarioTeam], str],
+    *,
+    last_visible_seq: int = 0,
+    edits: dict[str, Mapping[str, object]] | None = None,
+) -> None:
+    """The scenario's teams and injects in the exercise, as a new draft has them; ``edits``
+    are the facilitator's changes to scripted injects (title, text, severity) by key."""
+    scenario = exercise.scenario
     Team.objects.bulk_create(
-        Team(exercise=exercise, source=t, key=t.key, name=t.name, order=t.order, join_code=new_join_code())
+        Team(
+            exercise=exercise,
+            source=t,
+            key=t.key,
+            name=t.name,
+            order=t.order,
+            join_code=join_code(t),
+            last_visible_seq=last_visible_seq,
+        )
         for t in scenario.teams.all()
     )
+    edits = edits or {}
     ExerciseInject.objects.bulk_create(
-        ExerciseInject(exercise=exercise, inject=i, key=i.key, title=i.title, due_at=i.at)
+        ExerciseInject(exercise=exercise, inject=i, key=i.key, due_at=i.at, **_content(i, edits.get(i.key)))
         for i in scenario.injects.all()
     )
-    return exercise
+
+
+def _content(inject: Inject, edit: Mapping[str, object] | None) -> dict[str, Any]:
+    if edit is None:
+        return {"title": inject.title}
+    return {k: edit[k] for k in ("title", "body_override", "severity_override")}
 
 
 def get_exercise(exercise_id: int) -> Exercise:

@@ -4,12 +4,13 @@ team events and from the clock, and fires the ``met``/``missed`` triggers.
 Decisions are staff-only events naming the seq that decided them (none for a deadline).
 """
 
+from django.db import transaction
 from django.db.models import Q
 
 from exercise import clock, events, triggers
 from exercise.event_data import ExpectationData
 from exercise.expectation_rules import acting_teams, concerned_teams, is_past, meets
-from exercise.models import Event, Exercise, ExerciseInject, ExpectationCheck
+from exercise.models import Event, Exercise, ExerciseInject, ExpectationCheck, PendingDecision
 
 
 def open_checks(*, exercise: Exercise, item: ExerciseInject, release: Event) -> None:
@@ -40,28 +41,59 @@ def on_event(*, event: Event, exercise: Exercise | None = None) -> None:
     not loaded the exercise leaves it out: it is read only when a check is open.
 
     Deadlines the clock passed before this event are decided first, as the recompute
-    does, even if the tick that would have noticed them has not run yet.
+    does, even if the tick that would have noticed them has not run yet; and before
+    them, any earlier event still pending its decisions.
     """
     if not event.open_checks:
         return
-    envelope = {"kind": event.kind, "actor": event.actor, "data": event.data, "exercise_time": event.exercise_time}
+    envelope = _envelope(event)
     if not acting_teams(envelope):
         return
     exercise = exercise or Exercise.objects.get(pk=event.exercise_id)
-    decide_missed(exercise=exercise, as_of=event.exercise_time)
+    _drain_pending(exercise)
+    _decide_for(exercise, event.seq, envelope)
+
+
+def decide_pending(exercise_id: int) -> None:
+    """Take the decisions of the events written without them (hotline messages answered
+    on the event loop), in their own transaction under the exercise's lock."""
+    with transaction.atomic():
+        exercise = Exercise.objects.select_for_update(no_key=True).get(pk=exercise_id)
+        _drain_pending(exercise)
+
+
+def decide_missed(*, exercise: Exercise, ending: bool = False, as_of: float | None = None) -> int:
+    """Mark every open check whose deadline has passed by ``as_of`` (default: now; every
+    open one, when the exercise ends) as missed; the caller holds the exercise lock.
+    Events pending their decisions take them first: one may have met a check in time."""
+    _drain_pending(exercise)
+    return _decide_missed(exercise, ending=ending, as_of=as_of)
+
+
+def _drain_pending(exercise: Exercise) -> None:
+    pending = PendingDecision.objects.filter(exercise=exercise).select_related("event").order_by("event__seq")
+    for item in pending:
+        _decide_for(exercise, item.event.seq, _envelope(item.event))
+        item.delete()
+
+
+def _envelope(event: Event) -> dict:
+    return {"kind": event.kind, "actor": event.actor, "data": event.data, "exercise_time": event.exercise_time}
+
+
+def _decide_for(exercise: Exercise, seq: int, envelope: dict) -> None:
+    _decide_missed(exercise, as_of=envelope["exercise_time"])
     candidates = ExpectationCheck.objects.filter(
-        exercise=exercise, status=ExpectationCheck.Status.OPEN, event_kind=event.kind
+        exercise=exercise, status=ExpectationCheck.Status.OPEN, event_kind=envelope["kind"]
     ).select_related("expectation__inject", "team")
     for check in candidates:
         rule = {"event_kind": check.event_kind, "where": check.expectation.where, "teams": check.teams}
         by = meets(**rule, opens_at=check.opens_at, deadline=check.deadline, event=envelope)
         if by:
-            _decide(exercise, check, ExpectationCheck.Status.MET, decided_by=event.seq, met_by=by)
+            _decide(exercise, check, ExpectationCheck.Status.MET, decided_by=seq, met_by=by)
 
 
-def decide_missed(*, exercise: Exercise, ending: bool = False, as_of: float | None = None) -> int:
-    """Mark every open check whose deadline has passed by ``as_of`` (default: now; every
-    open one, when the exercise ends) as missed; the caller holds the exercise lock."""
+def _decide_missed(exercise: Exercise, *, ending: bool = False, as_of: float | None = None) -> int:
     now = clock.exercise_time(exercise) if as_of is None else as_of
     overdue = [
         check

@@ -8,8 +8,10 @@ open line's message and answers no row otherwise; ``hotlines`` then says why.
 
 Two callers share it: ``hotlines.send_message`` inside its transaction, and the hotline
 POST that runs on the event loop (``players.hotline_http``), where the statement is its
-own transaction and may not take expectation decisions (the function then leaves a
-message that might decide one to Django's path).
+own transaction and may not take expectation decisions: the function then records a
+message that might decide one as pending (``PendingDecision``), for
+``expectations.decide_pending`` right after, so that the answer is the same whether or
+not any team has an open expectation.
 """
 
 import json
@@ -20,6 +22,7 @@ from typing import Any
 from django.db import connection
 
 from exercise import catalogue, clock, shapes
+from exercise.commands import LARGEST_ID
 from exercise.events import Stored, actor_of
 from exercise.models import Event, Message
 from exercise.roles import Caller, require_player
@@ -112,6 +115,8 @@ class Call:
 
 def send(caller: Caller, hotline_id: int, text: str) -> Sent | None:
     """Inside the caller's transaction, which takes the expectation decisions."""
+    if hotline_id > LARGEST_ID:
+        return None  # no such hotline: the caller explains the refusal
     call = Call(caller, hotline_id, text, may_decide=True)
     with connection.cursor() as cursor:
         cursor.execute(SQL, call.params)
@@ -120,7 +125,8 @@ def send(caller: Caller, hotline_id: int, text: str) -> Sent | None:
 
 async def send_async(db: Any, caller: Caller, hotline_id: int, text: str, client_id: str | None) -> Sent | None:
     """On an autocommitting psycopg connection: the statement is the whole transaction,
-    receipt included, and leaves expectation decisions to the full path."""
+    receipt included. It takes no expectation decision; the event's ``open_checks`` then
+    says whether the message awaits them (``expectations.decide_pending``)."""
     call = Call(caller, hotline_id, text, may_decide=False, client_id=client_id)
     cursor = await db.execute(SQL, call.params)
     return call.sent(await cursor.fetchone())

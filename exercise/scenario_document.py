@@ -6,13 +6,14 @@ about (``injects[2].to``) and a sentence that says what to write instead.
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from exercise.catalogue import KINDS
 from exercise.durations import format_duration, parse_duration
 from exercise.errors import Invalid, Problem
-from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
+from exercise.models.scenarios import CLASSIFICATION_LIMIT, INJECT_KINDS, SEVERITIES
 from exercise.scoring.trust import RULES as TRUST_RULES
 from exercise.steps import ACTION_STEPS
 from exercise.text_rules import unstorable
@@ -20,11 +21,13 @@ from exercise.text_rules import unstorable
 SCENARIO_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ITEM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 TEAM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$")
-TOP_FIELDS = ("key", "title", "summary", "duration", "objectives", "teams", "injects", "scoring")
+TOP_FIELDS = ("key", "title", "classification", "summary", "duration", "objectives", "teams", "injects", "scoring")
 INJECT_FIELDS = ("key", "at", "trigger", "title", "kind", "severity", "to", "body", "expect")
 EXPECT_FIELDS = ("key", "each", "any", "event", "where", "within", "points", "objective")
 TRIGGER_TYPES = ("after", "met", "missed")
 # What a scenario may weigh: trust rules (docs/scoring.md) and rungs moved per action kind.
+# Far above any sensible weight, and far below where sums over a long log overflow to infinity.
+WEIGHT_LIMIT = 1_000
 SCORING_KEYS = {"trust": TRUST_RULES, "escalation": tuple(ACTION_STEPS)}
 MAX_TEXT = 20_000
 
@@ -140,6 +143,7 @@ def validate_document(document: Any) -> dict[str, Any]:
     result: dict[str, Any] = {
         "key": check.text(top, "key", "key", limit=64),
         "title": check.text(top, "title", "title"),
+        "classification": _classification(check, top),
         "summary": check.text(top, "summary", "summary", required=False, limit=MAX_TEXT),
         "duration": check.duration(top, "duration", "duration", positive=True),
     }
@@ -153,6 +157,16 @@ def validate_document(document: Any) -> dict[str, Any]:
     if check.problems:
         raise Invalid(f"The scenario has {len(check.problems)} problem(s).", check.problems)
     return result
+
+
+def _classification(check: _Checker, top: dict[str, Any]) -> str:
+    """The marking, one line of printable text; blank or absent for none."""
+    value = check.text(top, "classification", "classification", required=False, limit=CLASSIFICATION_LIMIT).strip()
+    # A line break or a control character would break the banner and the PDF's margin
+    # line, and could hide part of the marking from the people who must read it.
+    if not unstorable(value) and any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+        check.problem("classification", "must be one line of text, without line breaks, tabs or control characters")
+    return value
 
 
 def _objectives(check: _Checker, value: Any) -> list[dict[str, Any]]:
@@ -373,6 +387,8 @@ def _scoring(check: _Checker, value: Any) -> dict[str, Any]:
                 check.problem(f"scoring.{name}.{kind}", f"'{kind}' is not one of {', '.join(known)}")
             elif isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
                 check.problem(f"scoring.{name}.{kind}", "must be a finite number")
+            elif abs(weight) > WEIGHT_LIMIT:
+                check.problem(f"scoring.{name}.{kind}", f"must be between -{WEIGHT_LIMIT} and {WEIGHT_LIMIT}")
             elif name == "escalation" and weight != int(weight):
                 check.problem(f"scoring.{name}.{kind}", "must be a whole number of rungs")
     return dict(sections)
@@ -400,9 +416,10 @@ def export_document(scenario: dict[str, Any]) -> dict[str, Any]:
         if inject["expect"]:
             entry["expect"] = [_export_expectation(e) for e in inject["expect"]]
         injects.append(entry)
-    document: dict[str, Any] = {
-        "key": scenario["key"],
-        "title": scenario["title"],
+    document: dict[str, Any] = {"key": scenario["key"], "title": scenario["title"]}
+    if scenario["classification"]:
+        document["classification"] = scenario["classification"]
+    document |= {
         "summary": scenario["summary"],
         "duration": format_duration(scenario["duration"]),
         "objectives": scenario["objectives"],

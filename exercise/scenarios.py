@@ -29,6 +29,7 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
     scenario = Scenario.objects.create(
         key=spec["key"],
         title=spec["title"],
+        classification=spec["classification"],
         summary=spec["summary"],
         duration=spec["duration"],
         scoring=spec["scoring"],
@@ -110,6 +111,7 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
     return {
         "key": scenario.key,
         "title": scenario.title,
+        "classification": scenario.classification,
         "summary": scenario.summary,
         "duration": scenario.duration,
         "objectives": [{"key": o.key, "text": o.text} for o in scenario.objectives.all()],

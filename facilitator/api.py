@@ -11,8 +11,8 @@ from exercise import access, exercises, hotlines, injects, jointops, scenarios, 
 from exercise.document_text import dump_json, dump_yaml, is_yaml, parse_text
 from exercise.envelopes import envelope
 from exercise.errors import NotAuthenticated, TooLarge
-from exercise.models import Scenario
-from exercise.roles import caller_of
+from exercise.models import Exercise, Scenario
+from exercise.roles import Caller, caller_of
 from facilitator import schemas
 from gateway.ratelimits import count_failure, refuse_if_failing
 from gateway.schemas import Envelope, OperationOut
@@ -33,11 +33,11 @@ SCENARIO_BODY = {
 
 @router.post("/auth/token", auth=None, response=schemas.TokenOut, summary="Exchange a staff password for a token")
 def create_token(request: HttpRequest, payload: schemas.TokenIn) -> dict[str, str]:
-    refuse_if_failing(request, "auth")
+    refuse_if_failing(request, "auth", payload.username)
     try:
         token, caller = access.staff_token(username=payload.username, password=payload.password)
     except NotAuthenticated:
-        count_failure(request, "auth")
+        count_failure(request, "auth", payload.username)
         raise
     return {"token": token, "role": caller.role.value}
 
@@ -87,7 +87,33 @@ def create_exercise(request: HttpRequest, payload: schemas.ExerciseIn) -> Status
     caller = caller_of(request)
     scenario = scenarios.get_scenario(payload.scenario_id)
     exercise = exercises.create_exercise(caller=caller, scenario=scenario, name=payload.name, speed=payload.speed)
-    return Status(201, {"id": exercise.pk, "status": exercise.status, "teams": selectors.team_rows(exercise, caller)})
+    return Status(201, _created(exercise, caller))
+
+
+def _created(exercise: Exercise, caller: Caller) -> dict[str, Any]:
+    return {"id": exercise.pk, "status": exercise.status, "teams": selectors.team_rows(exercise, caller)}
+
+
+@router.post(
+    "/exercises/{exercise_id}/duplicate",
+    response={201: schemas.ExerciseCreatedOut},
+    summary="Copy an exercise into a new draft with new join codes",
+)
+def duplicate_exercise(request: HttpRequest, exercise_id: int) -> Status[dict[str, Any]]:
+    caller = caller_of(request)
+    exercise = exercises.duplicate_exercise(caller=caller, exercise_id=exercise_id)
+    return Status(201, _created(exercise, caller))
+
+
+@router.post(
+    "/exercises/{exercise_id}/reset",
+    response=schemas.ExerciseOut,
+    summary="Put a draft back as its scenario made it (409 once started)",
+)
+def reset_exercise(request: HttpRequest, exercise_id: int) -> dict[str, Any]:
+    caller = caller_of(request)
+    exercise = exercises.reset_draft(caller=caller, exercise_id=exercise_id)
+    return selectors.exercise_detail(caller=caller, exercise=exercise)
 
 
 @router.get("/exercises", response=list[schemas.ExerciseOut])

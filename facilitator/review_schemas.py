@@ -220,6 +220,9 @@ class FeedbackSummary(Out):
 
 
 class ReviewOut(Out):
+    classification: str | None = Field(
+        description="the scenario's marking, e.g. EXERCISE EXERCISE EXERCISE - UNCLASSIFIED; none when it has none"
+    )
     exercise: ReviewExercise
     scenario: ReviewScenario
     teams: list[ReviewTeam]

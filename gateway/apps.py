@@ -1,4 +1,4 @@
-"""The gateway as a Django app: its system checks."""
+"""The gateway as a Django app: its system checks, and credentials kept out of logs."""
 
 from typing import Any
 
@@ -6,6 +6,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
+from gateway import log_redaction
 from gateway.ratelimits import rate
 
 
@@ -15,12 +16,13 @@ class GatewayConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(rates_are_readable)
+        log_redaction.install()
 
 
 def rates_are_readable(**kwargs: Any) -> list[checks.CheckMessage]:
     """A mistyped rate would otherwise first fail on the request it should limit."""
     problems: list[checks.CheckMessage] = []
-    for name in ("JOIN_FAILURE_RATE", "PLAYER_COMMAND_RATE"):
+    for name in ("JOIN_FAILURE_RATE", "ACCOUNT_FAILURE_RATE", "PLAYER_COMMAND_RATE"):
         try:
             rate(getattr(settings, name))
         except ValueError as exc:

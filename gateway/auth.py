@@ -13,8 +13,21 @@ class BearerToken(HttpBearer):
         return player_tokens.caller(token)
 
 
+def bearer_token(request: HttpRequest) -> str:
+    """The token of a request BearerToken authenticated."""
+    return request.headers.get("Authorization", "").split(" ", 1)[1]
+
+
 class BrowserSession(SessionAuth):
-    """The Django session of a page: a staff user, or a player who joined in the browser."""
+    """The Django session of a page: a staff user, or a player who joined in the browser.
+
+    A request that carries a bearer token is the token's alone: when the token is
+    refused (unknown, expired, revoked) the answer is 401, not the session's CSRF 403."""
+
+    def __call__(self, request: HttpRequest) -> Caller | None:
+        if "Authorization" in request.headers:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Caller | None:
         if request.user.is_authenticated:

@@ -3,9 +3,12 @@ token up again (a query joining four tables: a tenth of the command's time)."""
 
 import re
 import time
+from datetime import datetime
 from typing import Any
 
-from exercise.access import caller_for_token
+from django.utils import timezone
+
+from exercise.access import serving_token, token_owner, valid_tokens
 from exercise.models import Player, Team
 from exercise.models.access import hash_token
 from exercise.roles import Caller, caller_for_player
@@ -16,8 +19,10 @@ ISSUED = re.compile(r"[A-Za-z0-9_-]{43}")
 
 class PlayerTokens:
     """A player's token names the same player of the same team for good, so what is kept
-    cannot go wrong; staff tokens are always looked up (a role can be taken away). The
-    team's changing fields (its rung, its cursor) are left out, and read when used.
+    cannot go wrong, and is kept no longer than the token's expiry; a token revoked
+    elsewhere still serves here until the entry's minute is up. Staff tokens are always
+    looked up (a role can be taken away). The team's changing fields (its rung, its
+    cursor) are left out, and read when used.
     """
 
     SECONDS = 60.0
@@ -31,11 +36,14 @@ class PlayerTokens:
         known = self.known(token)
         if known is not None:
             return known
-        caller = caller_for_token(token)
-        if caller is not None and caller.player is not None:
-            player, team = caller.player, caller.player.team
-            self._remember(token, (player.pk, player.name, team.pk, team.exercise_id, team.key, team.name))
-        return caller
+        found = serving_token(token)
+        if found is None:
+            return None
+        if found.player is not None:
+            player, team = found.player, found.player.team
+            fields = (player.pk, player.name, team.pk, team.exercise_id, team.key, team.name)
+            self._remember(token, fields, found.expires_at)
+        return token_owner(found)
 
     async def look_up(self, token: str, db: Any) -> Caller | None:
         """The player whose token this is, read on an asyncio psycopg connection and kept;
@@ -44,10 +52,11 @@ class PlayerTokens:
             return None
         sql, params = _fields_of_player_token(hash_token(token))
         cursor = await db.execute(sql, params)
-        fields = await cursor.fetchone()
-        if fields is None:
+        row = await cursor.fetchone()
+        if row is None:
             return None
-        self._remember(token, tuple(fields))
+        *fields, expires_at = row
+        self._remember(token, tuple(fields), expires_at)
         return caller_for_player(_player(*fields))
 
     def known(self, token: str) -> Caller | None:
@@ -57,17 +66,30 @@ class PlayerTokens:
             return None
         return caller_for_player(_player(*known[1]))
 
-    def _remember(self, token: str, fields: tuple) -> None:
+    def forget(self, token: str) -> None:
+        """This process's copy dropped, for a token revoked here."""
+        self._known.pop(hash_token(token), None)
+
+    def _remember(self, token: str, fields: tuple, expires_at: datetime) -> None:
         if len(self._known) >= self.KEPT:
             self._known.clear()
-        self._known[hash_token(token)] = (time.monotonic() + self.SECONDS, fields)
+        seconds = min(self.SECONDS, (expires_at - timezone.now()).total_seconds())
+        self._known[hash_token(token)] = (time.monotonic() + seconds, fields)
 
 
 def _fields_of_player_token(digest: str) -> tuple[str, tuple]:
     """The query for the fields kept of a player, by token digest: the ORM's SQL, for a
     connection outside Django's."""
-    players = Player.objects.filter(tokens__digest=digest)
-    fields = players.values_list("pk", "name", "team_id", "team__exercise_id", "team__key", "team__name")
+    tokens = valid_tokens().filter(digest=digest, player__isnull=False)
+    fields = tokens.values_list(
+        "player_id",
+        "player__name",
+        "player__team_id",
+        "player__team__exercise_id",
+        "player__team__key",
+        "player__team__name",
+        "expires_at",
+    )
     return fields.query.sql_with_params()
 
 

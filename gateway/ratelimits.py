@@ -93,16 +93,30 @@ def client_address(request: HttpRequest) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 
 
-def refuse_if_failing(request: HttpRequest, group: str) -> None:
-    """429 once an address has failed too often in the period; counts nothing itself."""
-    item, address = rate(settings.JOIN_FAILURE_RATE), client_address(request)
-    if not _limiter().test(item, group, address):
-        wait = _retry_after(item, group, address)
-        raise Refused(f"Too many failed attempts from your address; wait {wait} seconds.", wait)
+def refuse_if_failing(request: HttpRequest, group: str, account: str | None = None) -> None:
+    """429 once an address, or the account being signed in to, has failed too often in
+    the period; counts nothing itself."""
+    for item, identifiers, whose in _failure_counts(request, group, account):
+        if not _limiter().test(item, *identifiers):
+            wait = _retry_after(item, *identifiers)
+            raise Refused(f"Too many failed attempts {whose}; wait {wait} seconds.", wait)
 
 
-def count_failure(request: HttpRequest, group: str) -> None:
-    _limiter().hit(rate(settings.JOIN_FAILURE_RATE), group, client_address(request))
+def count_failure(request: HttpRequest, group: str, account: str | None = None) -> None:
+    for item, identifiers, _whose in _failure_counts(request, group, account):
+        _limiter().hit(item, *identifiers)
+
+
+def _failure_counts(
+    request: HttpRequest, group: str, account: str | None
+) -> list[tuple[limits.RateLimitItem, tuple[str, str], str]]:
+    """Per address, so one machine cannot guess on; and per account, so that many
+    machines cannot guess one password together."""
+    counts = [(rate(settings.JOIN_FAILURE_RATE), (group, client_address(request)), "from your address")]
+    if account:
+        item = rate(settings.ACCOUNT_FAILURE_RATE)
+        counts.append((item, (f"{group}-account", account.casefold()[:150]), "for this account"))
+    return counts
 
 
 # Commands per player

@@ -1,5 +1,6 @@
-"""The staff sign-in page, with the same allowance of failures per address as the token
-endpoint: both take the same passwords, so a guesser gains nothing by switching."""
+"""The staff sign-in page, with the same allowance of failures per address and per
+account as the token endpoint: both take the same passwords, so a guesser gains nothing
+by switching."""
 
 from typing import Any
 
@@ -20,15 +21,16 @@ class SignInForm(AuthenticationForm):
         # Django's login view always hands the form its request.
         request = self.request
         assert request is not None
+        account = str(self.data.get("username", ""))
         try:
-            refuse_if_failing(request, GROUP)
+            refuse_if_failing(request, GROUP, account)
         except Refused as exc:  # refused before the password is even looked at
             self.retry_after = exc.retry_after
             raise ValidationError(exc.message, code="rate_limited") from None
         try:
             return super().clean()
         except ValidationError:
-            count_failure(request, GROUP)
+            count_failure(request, GROUP, account)
             raise
 
 

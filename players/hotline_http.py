@@ -3,14 +3,15 @@
 Measured in bench/hotline, Django's request cycle under uvicorn costs about 4 ms of CPU a
 request before any of our work: at 200 messages a second on two cores that is the whole
 budget. This ASGI layer answers the common case itself: a player's token, a well-formed
-body, an open line between running teams, and nothing for the expectation engine to
-decide. It counts the player's command against the rate Django counts in, writes in
+body, an open line between running teams; what the expectation engine then has to
+decide, it decides right after the answer. It counts the player's command against the rate Django counts in, writes in
 one statement (exercise.hotline_statement) on its own autocommitting connection,
 broadcasts, and answers as the API does, with the headers Django's own middleware sets.
 Anything else goes to Django, which gives the refusal or does the rest; this layer never
 has to explain a refusal, so it never differs in one.
 """
 
+import asyncio
 import io
 import json
 import logging
@@ -19,7 +20,9 @@ from typing import Any
 
 import psycopg
 import redis
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
@@ -32,7 +35,7 @@ from psycopg.conninfo import make_conninfo
 from psycopg.errors import UniqueViolation
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from exercise import hotline_statement
+from exercise import expectations, hotline_statement
 from exercise.commands import MESSAGE_LIMIT, checked_client_id, checked_text
 from exercise.errors import DomainError
 from exercise.events import send_all
@@ -70,6 +73,8 @@ class HotlineMessages:
         self._commands: ratelimits.PlayerCommands | None = None
         self._security = SecurityMiddleware(lambda request: None)
         self._frames = XFrameOptionsMiddleware(lambda request: None)
+        self._csp = CSPMiddleware(lambda request: None)
+        self._deciding: set[asyncio.Task] = set()  # kept, or the loop may drop them unfinished
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         found = PATH.fullmatch(scope.get("path", "")) if scope["type"] == "http" and scope["method"] == "POST" else None
@@ -88,6 +93,8 @@ class HotlineMessages:
         await send({"type": "http.response.body", "body": response.content})
 
     async def close(self) -> None:
+        if self._deciding:
+            await asyncio.gather(*list(self._deciding), return_exceptions=True)
         if self._pool is not None:
             await self._pool.close()
         if self._commands is not None:
@@ -120,9 +127,24 @@ class HotlineMessages:
         if sent is None:
             return None, counted
         await send_all(get_channel_layer(), sent.event, sent.stored.prevs)
+        if sent.event.open_checks:
+            self._decide_soon(sent.event.exercise_id)
         content = json.dumps(sent.answer, cls=NinjaJSONEncoder).encode()
         response = HttpResponse(content, status=201, content_type="application/json; charset=utf-8")
         return self._with_headers(request, response), counted
+
+    def _decide_soon(self, exercise_id: int) -> None:
+        """The expectation decisions this message awaits, taken beside the answer rather
+        than before it: how long the answer takes must not tell the player that some
+        team has an open expectation. The clock's next tick takes them if this fails."""
+        task = asyncio.create_task(database_sync_to_async(expectations.decide_pending)(exercise_id))
+        self._deciding.add(task)
+        task.add_done_callback(self._decided)
+
+    def _decided(self, task: asyncio.Task) -> None:
+        self._deciding.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("hotline messages: pending decisions failed; the tick takes them", exc_info=task.exception())
 
     def _passes_django_middleware(self, request: ASGIRequest) -> bool:
         """What Django's middleware would refuse or redirect before the API saw it."""
@@ -137,6 +159,8 @@ class HotlineMessages:
         response["Content-Length"] = str(len(response.content))
         self._security.process_response(request, response)
         self._frames.process_response(request, response)
+        self._csp.process_request(request)
+        self._csp.process_response(request, response)
         return response
 
     async def _connections(self) -> tuple[AsyncConnectionPool, ratelimits.PlayerCommands]:

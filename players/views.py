@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from exercise import access, actions, clock, jointops
-from exercise.errors import DomainError, NotFound, RateLimited
+from exercise.errors import DomainError, InvalidState, NotFound, RateLimited
 from exercise.roles import caller_for_user
 from gateway.ratelimits import count_failure, refuse_if_failing
 from gateway.sessions import player_of_session, remember_player
@@ -25,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     status = 200
+    exercise = None  # known once a code named one: its page then wears its marking
     if request.method == "POST" and form.is_valid():
         try:
             refuse_if_failing(request, "join")
@@ -36,6 +37,10 @@ def join(request: HttpRequest) -> HttpResponse:
             count_failure(request, "join")
             form.add_error("code", exc.message)
             status = 400
+        except InvalidState as exc:  # a right code, for an exercise that takes no one now
+            form.add_error(None, exc.message)
+            exercise = access.find_team(form.cleaned_data["code"]).exercise
+            status = 400
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = 400
@@ -44,7 +49,7 @@ def join(request: HttpRequest) -> HttpResponse:
             return redirect("players:team")
     elif request.method == "POST":
         status = 400
-    return render(request, "players/join.html", {"form": form}, status=status)
+    return render(request, "players/join.html", {"form": form, "exercise": exercise}, status=status)
 
 
 def team_page(request: HttpRequest) -> HttpResponse:

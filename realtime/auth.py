@@ -1,7 +1,5 @@
 """Who opened the socket: a token in the query string, or the page's session."""
 
-from urllib.parse import urlparse
-
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
@@ -10,13 +8,33 @@ from exercise.roles import Caller, caller_for_player, caller_for_user
 from gateway.sessions import player_in
 
 
-def origin_allowed(headers: list[tuple[bytes, bytes]]) -> bool:
-    """A browser's Origin must name one of our hosts, or any page could use its cookie."""
-    origin = dict(headers).get(b"origin", b"").decode("latin1")
+def origin_allowed(scope: dict) -> bool:
+    """A browser's Origin must be the socket's own origin (scheme, host and port, the host
+    one of ours) or a trusted one, as Django's CSRF check asks of a form: another port or
+    scheme on the same host is another site, and could otherwise use the staff's cookie."""
+    headers = dict(scope.get("headers", []))
+    origin = headers.get(b"origin", b"").decode("latin1").lower()
     if not origin:
         return False
-    host, _port = split_domain_port(urlparse(origin).netloc)
-    return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
+    if origin in {trusted.lower() for trusted in settings.CSRF_TRUSTED_ORIGINS}:
+        return True
+    host = headers.get(b"host", b"").decode("latin1").lower()
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return False
+    return origin == f"{_scheme(scope, headers)}://{host}"
+
+
+def _scheme(scope: dict, headers: dict[bytes, bytes]) -> str:
+    """The page's scheme: the socket's own, or the proxy's word for it where Django takes it."""
+    if scope.get("scheme") in ("wss", "https"):
+        return "https"
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    if proxy:
+        name = proxy[0].removeprefix("HTTP_").replace("_", "-").lower().encode("latin1")
+        if headers.get(name, b"").decode("latin1") == proxy[1]:
+            return "https"
+    return "http"
 
 
 def caller_from_scope(scope: dict, token: str) -> tuple[Caller | None, bool]:

@@ -11,6 +11,7 @@ order.
 
 import asyncio
 import logging
+import re
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -18,14 +19,18 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
 
 from exercise import presence
+from exercise.commands import LARGEST_ID
 from exercise.envelopes import staff_group, team_group, to_json, visible_after
 from exercise.models import Exercise
+from exercise.roles import Caller
+from realtime import tickets
 from realtime.auth import caller_from_scope, origin_allowed
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
-CLOSE_READ_ONLY = 4400
+CLOSE_BAD_REQUEST = 4400  # an `after` that is not a seq, or a frame sent to this read-only socket
+SEQ = re.compile(r"[0-9]{1,19}")
 FIRST_RETRY_SECONDS = 0.5
 # How long an event waits for the one before it before the log is read instead. Crossed
 # broadcasts arrive within a few milliseconds of each other; a dropped one never does.
@@ -41,19 +46,26 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         token = query.get("token", [""])[0]
         after = query.get("after", ["0"])[0]
-        self.last_sent = int(after) if after.isdigit() else 0
+        # str.isdigit() admits "²", which int() refuses: ASCII digits only, within bigint.
+        self.last_sent = int(after) if SEQ.fullmatch(after) and int(after) <= LARGEST_ID else -1
         self.group: str | None = None
         self.held: dict[int, dict] = {}  # live events waiting for an earlier one, by seq
         self.hold_timer: asyncio.Task | None = None
         self.holds = 0  # numbers the timers, so that a cancelled one's message is ignored
         self.hold_since = 0.0
 
-        caller, by_session = await database_sync_to_async(caller_from_scope)(self.scope, token)
+        ticket = query.get("ticket", [""])[0]
+        if ticket:  # stands for a token, which then stays out of the URL
+            token = await database_sync_to_async(tickets.redeem)(ticket, self.exercise_id) or ""
+        caller, by_session = (None, False) if ticket and not token else await self._caller(token)
         await self.accept()
         if caller is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        if by_session and not origin_allowed(self.scope.get("headers", [])):
+        if self.last_sent < 0:
+            await self.close(code=CLOSE_BAD_REQUEST)
+            return
+        if by_session and not origin_allowed(self.scope):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.exercise = await database_sync_to_async(Exercise.objects.filter(pk=self.exercise_id).first)()
@@ -78,6 +90,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         await database_sync_to_async(presence.joined)(self.exercise_id, self.audience)
         await self._send_from_log()
 
+    async def _caller(self, token: str) -> tuple[Caller | None, bool]:
+        return await database_sync_to_async(caller_from_scope)(self.scope, token)
+
     async def disconnect(self, code: int) -> None:
         if self.hold_timer is not None:
             self.hold_timer.cancel()
@@ -86,7 +101,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(presence.left)(self.exercise_id, self.audience)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        await self.close(code=CLOSE_READ_ONLY)
+        await self.close(code=CLOSE_BAD_REQUEST)
 
     async def event_message(self, message: dict) -> None:
         if message["seq"] <= self.last_sent:

@@ -13,7 +13,7 @@ from exercise.models.comms import (
     Report,
     Statement,
 )
-from exercise.models.evaluation import ExpectationCheck, Rating
+from exercise.models.evaluation import ExpectationCheck, PendingDecision, Rating
 from exercise.models.events import Event
 from exercise.models.review import (
     FeedbackReceipt,
@@ -47,6 +47,7 @@ __all__ = [
     "ObjectiveFinding",
     "OperationPartner",
     "ParticipantFeedback",
+    "PendingDecision",
     "Player",
     "Rating",
     "Report",

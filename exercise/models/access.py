@@ -1,4 +1,5 @@
-"""API tokens for staff users and players; only a hash of each is stored."""
+"""API tokens for staff users and players; only a hash of each is stored, and each one
+expires (settings STAFF_TOKEN_LIFETIME, PLAYER_TOKEN_LIFETIME) or can be revoked."""
 
 import hashlib
 
@@ -19,6 +20,8 @@ class ApiToken(models.Model):
         "exercise.Player", null=True, blank=True, on_delete=models.CASCADE, related_name="tokens"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(help_text="The token is refused from this moment on.")
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="Set when revoked; refused from then on.")
 
     class Meta:
         constraints = [

@@ -7,6 +7,19 @@ from exercise.models.runs import Exercise, Team
 from exercise.models.scenarios import Expectation, Objective
 
 
+class PendingDecision(models.Model):
+    """A team's event whose expectation decisions are still to be taken: the hotline
+    message written on the event loop, which answers at once and leaves the decisions
+    to the engine (expectations.decide_pending). Every decision drains these first, in
+    seq order, so a decision never overtakes the event that should have taken it."""
+
+    event = models.OneToOneField("exercise.Event", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"decisions pending for event {self.event_id}"
+
+
 class ExpectationCheck(models.Model):
     """One decision to take: an expectation for one team (``each``) or a group (``any``).
 

@@ -14,12 +14,17 @@ INJECT_KINDS = (
     "other",
 )
 SEVERITIES = ("low", "medium", "high", "critical")
+# A marking is one line on a banner and in a PDF page's margin: long enough for
+# "EXERCISE EXERCISE EXERCISE - UNCLASSIFIED//FOR OFFICIAL USE ONLY" and its kin.
+CLASSIFICATION_LIMIT = 120
 
 
 class Scenario(models.Model):
     key = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
+    # The marking shown on every page and printed page of its exercises; blank for none.
+    classification = models.CharField(max_length=CLASSIFICATION_LIMIT, blank=True)
     duration = models.FloatField(help_text="Planned length in exercise seconds.")
     scoring = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

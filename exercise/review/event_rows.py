@@ -1,6 +1,9 @@
 """The log as flat rows for events.csv: one row per event, columns in a fixed order.
 
-docs/facilitator-guide.md documents each column; add new ones at the end only.
+docs/facilitator-guide.md documents each column; add new ones at the end only. The
+scenario's marking is a column of every row rather than a line above the header: the file
+stays one table for the tools that read it, and a row copied or filtered out of it keeps
+its marking.
 """
 
 import json
@@ -24,6 +27,7 @@ COLUMNS = (
     "actor_user",
     "text",
     "data",
+    "classification",
 )
 
 # A spreadsheet runs a cell that starts with one of these as a formula; player text must
@@ -40,7 +44,7 @@ def _inert(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def row(event: dict[str, Any]) -> list[Any]:
+def row(event: dict[str, Any], classification: str = "") -> list[Any]:
     actor = event["actor"]
     return [
         event["seq"],
@@ -55,10 +59,12 @@ def row(event: dict[str, Any]) -> list[Any]:
         _inert(actor.get("user", "")),
         _inert(sentence(event)),
         json.dumps(event["data"], ensure_ascii=False, sort_keys=True),
+        _inert(classification),
     ]
 
 
 def rows(*, caller: Caller, exercise: Exercise) -> list[list[Any]]:
     """The header, then one row per event in seq order."""
     require_staff(caller)
-    return [list(COLUMNS)] + [row(event) for event in review_events(exercise)]
+    marking = exercise.scenario.classification
+    return [list(COLUMNS)] + [row(event, marking) for event in review_events(exercise)]

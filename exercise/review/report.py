@@ -81,6 +81,8 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
     keys = [t["key"] for t in teams]
     overrides = spec.get("scoring", {}).get("trust")
     result = {
+        # The marking first, as on the first line of every exercise document; None for none.
+        "classification": spec["classification"] or None,
         "exercise": {
             "id": exercise.pk,
             "name": exercise.name,

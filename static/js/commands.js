@@ -5,7 +5,9 @@
 // A form says what it sends with data-command and data-path (data-method: another verb);
 // data-confirm asks first; data-done is the confirmation shown (role=status, in the page's
 // [data-confirmation]) when the command succeeded, with {name} filled from the answer or
-// the form's fields ({data.key}: a field of a field); data-reset="false" keeps the fields.
+// the form's fields ({data.key}: a field of a field); data-reset="false" keeps the fields;
+// data-go is the address to open once the command succeeded, filled from the answer the
+// same way (e.g. "/facilitator/exercises/{id}/"), and its confirmation is shown there.
 
 function csrfToken() {
   return document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
@@ -47,13 +49,28 @@ function filled(template, values) {
 }
 
 let clearing = null;
+// A confirmation carried to the page a command opens (data-go), for one showing there.
+const CARRIED = "parley-confirmation";
 
-function confirmDone(form, values) {
+function showConfirmation(text) {
   const region = document.querySelector("[data-confirmation]");
-  if (!region || !form.dataset.done) return;
-  region.textContent = filled(form.dataset.done, values);
+  if (!region) return;
+  region.textContent = text;
   window.clearTimeout(clearing);
   clearing = window.setTimeout(() => { region.textContent = ""; }, 8000);
+}
+
+function confirmDone(form, values) {
+  if (!form.dataset.done) return;
+  const text = filled(form.dataset.done, values);
+  if (form.dataset.go) window.sessionStorage.setItem(CARRIED, text);
+  else showConfirmation(text);
+}
+
+const carried = window.sessionStorage.getItem(CARRIED);
+if (carried) {
+  window.sessionStorage.removeItem(CARRIED);
+  showConfirmation(carried);
 }
 
 // Every form with data-command posts to its data-path; handlers may adjust the body.
@@ -75,6 +92,7 @@ export function wireForms(root, { prepare = (form, body) => body, done = () => {
       confirmDone(form, { ...body, ...answer });
       if (form.dataset.reset !== "false") form.reset();
       done(form, answer);
+      if (form.dataset.go) window.location.assign(filled(form.dataset.go, answer));
     } catch (failure) {
       if (error) error.textContent = failure.message;
       else window.alert(failure.message);

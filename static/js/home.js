@@ -1,9 +1,5 @@
-// The exercise library: creating an exercise posts to the API, then opens its console.
+// The exercise library: creating or duplicating an exercise posts to the API, then opens
+// the new exercise's console (the forms' data-go).
 import { wireForms } from "./commands.js";
 
-const main = document.querySelector("main");
-wireForms(main, {
-  done(form, answer) {
-    if (form.dataset.command === "create-exercise") window.location.assign(`/facilitator/exercises/${answer.id}/`);
-  },
-});
+wireForms(document.querySelector("main"));

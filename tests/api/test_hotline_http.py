@@ -6,10 +6,20 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
+from django.utils import timezone
 
 from config.asgi import django_asgi_app
-from exercise import hotlines
-from exercise.models import CommandReceipt, Event, Expectation, ExpectationCheck, Message
+from exercise import hotlines, injects
+from exercise.models import (
+    ApiToken,
+    CommandReceipt,
+    Event,
+    Expectation,
+    ExpectationCheck,
+    Message,
+    PendingDecision,
+)
+from exercise.models.access import hash_token
 from players.hotline_http import HotlineMessages
 from tests import builders
 from tests.api.test_asgi_http import call
@@ -176,21 +186,53 @@ async def test_a_repeated_client_id_gets_the_first_answer_once(line):
     assert texts.count("Confirm the ceasefire line.") == 1
 
 
-async def test_a_message_that_may_meet_an_expectation_is_decided_by_django(line, facilitator):
-    from exercise import injects
+@pytest.mark.parametrize("expecting", ["ARC", "BOR"])
+async def test_an_open_expectation_changes_nothing_in_the_answer(line, facilitator, expecting):
+    """Whether a team (the sender's, or another) has an open expectation on hotline
+    messages, the answer is this layer's, with the same status and headers, and the
+    expectation is decided right after it."""
 
     def release() -> None:
-        Expectation.objects.filter(key="E1").update(event="hotline.message")
+        Expectation.objects.filter(key="E1").update(event="hotline.message", teams=[expecting])
+        injects.release_now(caller=facilitator.caller, exercise_id=line["exercise"].pk, key="I1")
+
+    try:
+        status, before, _body = await post(line, {"text": "Before any expectation."})
+        await database_sync_to_async(release)()
+        status_then, after, _body = await post(line, {"text": "We propose talks at the pass."})
+    finally:
+        await line["app"].close()  # waits for the decisions it started
+    assert status == status_then == 201 and line["django"].requests == 0
+    assert {k: v for k, v in before.items() if k not in VARYING} == {k: v for k, v in after.items() if k not in VARYING}
+    checks = await database_sync_to_async(
+        lambda: {c.team.key: c.status for c in ExpectationCheck.objects.select_related("team")}
+    )()
+    assert checks == {expecting: "met" if expecting == "ARC" else "open"}
+    assert not await database_sync_to_async(PendingDecision.objects.exists)()
+
+
+async def test_a_pending_decision_is_taken_by_the_next_tick_if_not_at_once(line, facilitator):
+    """The decision a message awaits is never lost: if nothing took it right after the
+    answer, the clock's next tick does, before any deadline is judged."""
+
+    def release() -> None:
+        Expectation.objects.filter(key="E1").update(event="hotline.message", teams=["ARC"])
         injects.release_now(caller=facilitator.caller, exercise_id=line["exercise"].pk, key="I1")
 
     await database_sync_to_async(release)()
+    line["app"]._decide_soon = lambda exercise_id: None  # as if the process died after answering
     try:
         status, _headers, _body = await post(line, {"text": "We propose talks at the pass."})
     finally:
         await line["app"].close()
-    assert status == 201 and line["django"].requests == 1
+    assert status == 201
+    assert await database_sync_to_async(PendingDecision.objects.count)() == 1
+    await database_sync_to_async(injects.release_due_injects)(exercise_id=line["exercise"].pk)
     check = await database_sync_to_async(ExpectationCheck.objects.get)(team__key="ARC")
     assert check.status == "met"
+    met = await database_sync_to_async(Event.objects.get)(kind="expectation.met")
+    message = await database_sync_to_async(Event.objects.get)(kind="hotline.message")
+    assert met.data["decided_by"] == message.seq
 
 
 async def test_a_message_given_to_django_is_counted_once_against_the_rate(line, settings):
@@ -247,4 +289,17 @@ async def test_other_tokens_are_djangos_to_judge(line, facilitator, who):
     assert line["django"].requests == 1
     assert status in (401, 403), answer
     assert (status, answer) == (await call("POST", line["path"], app=django_asgi_app, **request))[::2]
+    assert await database_sync_to_async(Message.objects.count)() == 0
+
+
+@pytest.mark.parametrize("end", ["expired", "revoked"])
+async def test_an_expired_or_revoked_player_token_sends_nothing(line, end):
+    token = line["players"]["ARC"].token
+    change = {"expires_at": timezone.now()} if end == "expired" else {"revoked_at": timezone.now()}
+    await database_sync_to_async(ApiToken.objects.filter(digest=hash_token(token)).update)(**change)
+    try:
+        status, _headers, answer = await post(line, {"text": "Are you there?"})
+    finally:
+        await line["app"].close()
+    assert status == 401, answer
     assert await database_sync_to_async(Message.objects.count)() == 0

@@ -108,6 +108,7 @@ def play_commands(check: Checked, facilitator: builders.Staff) -> None:
     scenario = check("post", "/scenarios", staff, builders.document(key="shapes"))
     made = check("post", "/exercises", staff, {"scenario_id": scenario["id"], "name": "Shapes", "speed": 2})
     x = {"exercise_id": made["id"]}
+    check("post", "/exercises/{exercise_id}/reset", staff, **x)
     codes = {team["key"]: team["join_code"] for team in made["teams"]}
     token = {key: check("post", "/join", body={"code": code, "name": key})["token"] for key, code in codes.items()}
     check("post", "/exercises/{exercise_id}/start", staff, **x)
@@ -156,3 +157,6 @@ def play_commands(check: Checked, facilitator: builders.Staff) -> None:
     check("patch", path, staff, {"status": "complete"}, item_id=added["id"], **x)
     check("get", "/exercises/{exercise_id}/review", staff, **x)
     check("get", "/exercises/{exercise_id}/scores", staff, **x)
+    check("post", "/exercises/{exercise_id}/socket-tickets", token["CAL"], **x)
+    check("post", "/auth/revoke", token["CAL"])
+    check("post", "/exercises/{exercise_id}/duplicate", staff, **x)

@@ -66,6 +66,23 @@ def test_a_bad_document_gives_one_detail_per_problem(api, facilitator):
     assert not Scenario.objects.exists()
 
 
+def test_a_classification_is_imported_and_exported(api, facilitator):
+    marking = "EXERCISE EXERCISE EXERCISE - UNCLASSIFIED"
+    made = post_scenario(api, facilitator.token, builders.document(key="marked", classification=marking)).json()
+    assert Scenario.objects.get(pk=made["id"]).classification == marking
+    assert api.get(f"{SCENARIOS}/{made['id']}", token=facilitator.token).json()["classification"] == marking
+    text = api.get(f"{SCENARIOS}/{made['id']}?format=yaml", token=facilitator.token).content.decode()
+    assert f"classification: {marking}" in text.splitlines()
+
+
+@pytest.mark.parametrize("marking", ["EXERCISE\nSECRET", "EXERCISE\x07", "EXERCISE\x00", "x" * 121])
+def test_a_bad_classification_is_refused_at_its_path(api, facilitator, marking):
+    document = builders.document(key="bad-marking", classification=marking)
+    error = assert_error(post_scenario(api, facilitator.token, document), 400, "invalid")
+    assert {d["path"] for d in error["details"]} == {"classification"}, error
+    assert not Scenario.objects.exists()
+
+
 def test_a_bad_yaml_document_gives_the_same_details(api, facilitator):
     text = "key: bad-yaml\ntitle: 42\nduration: two hours\nteams: []\ninjects: []\n"
     error = assert_error(post_scenario(api, facilitator.token, text, YAML), 400, "invalid")

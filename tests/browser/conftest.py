@@ -30,7 +30,7 @@ import uvicorn
 from asgiref.sync import sync_to_async
 from django.db import connections
 from django.test.utils import modify_settings
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from exercise.ticker import run_clock
 from tests import builders
@@ -187,18 +187,30 @@ def live_server(transactional_db) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def open_page(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[], Page]]:
-    """Opens a page in a fresh browser context: its own cookies, so its own person."""
+    """Opens a page in a fresh browser context: its own cookies, so its own person.
+
+    Every browser test also checks the Content-Security-Policy: anything the policy blocked
+    on any of its pages (Chromium reports each on the console) fails the test."""
     contexts = []
+    blocked: list[str] = []
 
     def new_page() -> Page:
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: _note_blocked(message, page, blocked))
+        return page
 
     yield new_page
     for context in contexts:
         context.close()
+    assert not blocked, "the Content-Security-Policy blocked:\n" + "\n".join(blocked)
+
+
+def _note_blocked(message: ConsoleMessage, page: Page, blocked: list[str]) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        blocked.append(f"{page.url}: {message.text}")
 
 
 def sign_in(page: Page, member: builders.Staff) -> None:

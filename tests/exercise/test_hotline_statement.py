@@ -7,10 +7,19 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 
-from exercise import exercises, hotline_statement, hotlines, injects
+from exercise import exercises, expectations, hotline_statement, hotlines, injects
 from exercise.envelopes import envelope, visible_after
 from exercise.event_data import HotlineMessageData
-from exercise.models import CommandReceipt, Event, Exercise, Expectation, ExpectationCheck, HotlineOutage, Message
+from exercise.models import (
+    CommandReceipt,
+    Event,
+    Exercise,
+    Expectation,
+    ExpectationCheck,
+    HotlineOutage,
+    Message,
+    PendingDecision,
+)
 from tests import builders
 from tests.exercise.test_injects import advance
 
@@ -129,30 +138,48 @@ def release_with_expectation(line, event_kind):
     assert ExpectationCheck.objects.filter(status="open", event_kind=event_kind).count() == 2
 
 
-def test_open_checks_of_other_kinds_leave_messages_on_the_one_statement(line):
+def test_open_checks_of_other_kinds_leave_nothing_pending(line):
     release_with_expectation(line, "hotline.requested")
     sent = statement(line["players"]["ARC"].caller, line["hotline"].pk, "Shots at the pass.", may_decide=False)
-    assert sent is not None and sent.stored.open_checks
+    assert sent is not None and not sent.stored.open_checks
+    assert not PendingDecision.objects.exists()
 
 
-def test_a_message_that_may_meet_a_check_is_left_to_the_full_path(line):
+def test_a_message_that_may_meet_a_check_is_written_pending_its_decision(line):
     release_with_expectation(line, "hotline.message")
     arc = line["players"]["ARC"]
     before = written(line["exercise"])
-    assert statement(arc.caller, line["hotline"].pk, "We propose talks.", may_decide=False) is None
-    assert written(line["exercise"]) == before
-    # The full path decides it: the message meets ARC's check.
-    hotlines.send_message(caller=arc.caller, hotline_id=line["hotline"].pk, text="We propose talks.")
+    sent = statement(arc.caller, line["hotline"].pk, "We propose talks.", may_decide=False)
+    assert sent is not None and sent.stored.open_checks
+    assert written(line["exercise"]) != before
+    assert list(PendingDecision.objects.values_list("event__seq", flat=True)) == [sent.event.seq]
+    assert ExpectationCheck.objects.get(team__key="ARC").status == "open"
+    # The engine takes it next: the message meets ARC's check.
+    expectations.decide_pending(line["exercise"].pk)
     assert ExpectationCheck.objects.get(team__key="ARC").status == "met"
+    assert not PendingDecision.objects.exists()
 
 
-def test_a_message_after_a_passed_deadline_is_left_to_the_full_path(line):
+def test_a_message_after_a_passed_deadline_is_written_pending_the_missed_decision(line):
     release_with_expectation(line, "hotline.requested")
     advance(line["exercise"], 20 * 60)
     arc = line["players"]["ARC"]
-    assert statement(arc.caller, line["hotline"].pk, "Late news.", may_decide=False) is None
-    hotlines.send_message(caller=arc.caller, hotline_id=line["hotline"].pk, text="Late news.")
+    sent = statement(arc.caller, line["hotline"].pk, "Late news.", may_decide=False)
+    assert sent is not None and sent.stored.open_checks
+    expectations.decide_pending(line["exercise"].pk)
     assert set(ExpectationCheck.objects.values_list("status", flat=True)) == {"missed"}
+
+
+def test_a_later_event_takes_the_pending_decisions_before_its_own(line):
+    """A message pending its decision, then another act by the same team: the message
+    decided first, so the check is met by the message's seq, not the later one's."""
+    release_with_expectation(line, "hotline.message")
+    arc = line["players"]["ARC"]
+    pending = statement(arc.caller, line["hotline"].pk, "First.", may_decide=False)
+    hotlines.send_message(caller=arc.caller, hotline_id=line["hotline"].pk, text="Second.")
+    met = Event.objects.get(exercise=line["exercise"], kind="expectation.met", data__team="ARC")
+    assert met.data["decided_by"] == pending.event.seq
+    assert not PendingDecision.objects.exists()
 
 
 def test_time_never_runs_back_along_the_seqs(line):

@@ -498,3 +498,41 @@ def test_text_with_a_next_line_character_survives_the_yaml_export(field):
     spec = validate_document(doc)
     text = dump_yaml(export_document(spec))
     assert validate_document(parse_text(text.encode("utf-8"), yaml_syntax=True)) == spec
+
+
+# --- the marking -------------------------------------------------------------------
+
+
+def test_a_classification_is_kept_trimmed_and_is_optional():
+    spec = validate_document(top(classification="  EXERCISE EXERCISE EXERCISE - UNCLASSIFIED "))
+    assert spec["classification"] == "EXERCISE EXERCISE EXERCISE - UNCLASSIFIED"
+    assert validate_document(builders.document())["classification"] == ""
+    assert validate_document(top(classification=""))["classification"] == ""
+
+
+def test_a_classification_is_exported_only_when_there_is_one():
+    marked = top(classification="EXERCISE - OFFICIAL")
+    assert export_document(validate_document(marked)) == {
+        "key": marked["key"],
+        "title": marked["title"],
+        "classification": "EXERCISE - OFFICIAL",
+        **{k: v for k, v in builders.document().items() if k not in ("key", "title")},
+    }
+    assert "classification" not in export_document(validate_document(builders.document()))
+
+
+@pytest.mark.parametrize(
+    ("value", "fragments"),
+    [
+        ("E" * 121, ("121 characters", "limit is 120")),
+        ("EXERCISE\nUNCLASSIFIED", ("one line",)),
+        ("EXERCISE\tUNCLASSIFIED", ("control characters",)),
+        ("EXERCISE \x1b[8mSECRET", ("control characters",)),
+        ("EXERCISE\u2028UNCLASSIFIED", ("line breaks",)),
+        (42, ("must be text", "number 42")),
+        (["EXERCISE"], ("must be text",)),
+    ],
+    ids=["too-long", "newline", "tab", "escape", "line-separator", "number", "list"],
+)
+def test_a_bad_classification_is_reported_at_its_path(value, fragments):
+    assert_only_problem(top(classification=value), "classification", *fragments)

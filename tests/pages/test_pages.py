@@ -161,3 +161,12 @@ def test_static_files_are_served_by_the_app(db):
     response = Client().get("/static/css/parley.css")
     assert response.status_code == 200
     assert b"--accent" in b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/join/", "/api/v1/docs"])
+def test_pages_carry_a_self_only_content_security_policy(path):
+    policy = Client().get(path)["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == directives["script-src"] == directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == directives["object-src"] == "'none'"
+    assert "unsafe" not in policy

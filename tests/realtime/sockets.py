@@ -7,7 +7,9 @@ from channels.testing import WebsocketCommunicator
 from config.asgi import application
 
 
-async def open_socket(exercise_id: int, *, token: str = "", after: int = 0, headers=None) -> WebsocketCommunicator:
+async def open_socket(
+    exercise_id: int, *, token: str = "", after: int | str = 0, headers=None
+) -> WebsocketCommunicator:
     query = f"?token={token}&after={after}" if token else f"?after={after}"
     socket = WebsocketCommunicator(application, f"/ws/exercises/{exercise_id}/{query}", headers=headers or [])
     connected, _ = await socket.connect(timeout=5)

@@ -38,9 +38,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The interpreter running the tests, not a `celery` script whose first line may name another.
 CELERY = [sys.executable, "-m", "celery"]
-# The broker gets a Redis database of its own, flushed before and after each test, so
-# queued ticks and ETA messages never leak between tests or into other users of Redis.
-BROKER_DB = 5
+# The broker uses the suite's own Redis database (REDIS_URL's), flushed before and after
+# each test, so queued ticks and ETA messages never leak between tests, and two suites run
+# side by side with different databases never flush each other's broker.
 # Both pools pass these tests; threads start faster and keep a worker to one process.
 POOL = "threads"
 STARTUP_TIMEOUT = 20.0
@@ -109,10 +109,9 @@ def with_path(url: str, path: str) -> str:
 
 @pytest.fixture
 def broker_url(redis_url: str) -> Iterator[str]:
-    url = with_path(redis_url, f"/{BROKER_DB}")
-    client = redis.Redis.from_url(url)
+    client = redis.Redis.from_url(redis_url)
     client.flushdb()
-    yield url
+    yield redis_url
     client.flushdb()
     client.close()
 

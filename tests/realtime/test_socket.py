@@ -83,6 +83,13 @@ async def test_player_of_another_exercise_is_refused(room, facilitator, scenario
     assert await receive_close(socket) == 4403
 
 
+@pytest.mark.parametrize("after", ["%C2%B2", "-1", "1e3", "9" * 25])
+async def test_an_after_that_is_not_a_seq_closes_4400_before_any_event(room, after):
+    await database_sync_to_async(start)(room)
+    socket = await open_socket(room["exercise"].pk, token=room["ARC"].token, after=after)
+    assert await receive_close(socket) == 4400
+
+
 async def test_unknown_exercise_closes_4404(room):
     socket = await open_socket(999_999, token=room["facilitator"].token)
     assert await receive_close(socket) == 4404
@@ -100,14 +107,43 @@ def session_cookie(room) -> str:
     return client.cookies["sessionid"].value
 
 
-async def test_session_socket_needs_an_allowed_origin(room):
+@pytest.mark.parametrize(
+    "origin",
+    [
+        None,
+        "https://evil.example",
+        "http://localhost:9000",  # another port on our host
+        "https://localhost:8000",  # another scheme
+        "http://localhost",
+        "http://evil.example:8000",
+    ],
+)
+async def test_a_session_socket_from_another_origin_is_refused(room, origin):
     cookie = await database_sync_to_async(session_cookie)(room)
     await database_sync_to_async(start)(room)
-    cookies = (b"cookie", f"sessionid={cookie}".encode())
-    for headers in ([cookies], [cookies, (b"origin", b"https://evil.example")]):
-        socket = await open_socket(room["exercise"].pk, headers=headers)
-        assert await receive_close(socket) == 4403
-    socket = await open_socket(room["exercise"].pk, headers=[cookies, (b"origin", b"http://localhost:8000")])
+    headers = [(b"cookie", f"sessionid={cookie}".encode()), (b"host", b"localhost:8000")]
+    if origin:
+        headers.append((b"origin", origin.encode()))
+    socket = await open_socket(room["exercise"].pk, headers=headers)
+    assert await receive_close(socket) == 4403
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "settings_change"),
+    [
+        ("localhost:8000", "http://localhost:8000", {}),
+        ("parley.example", "https://console.example", {"CSRF_TRUSTED_ORIGINS": ["https://console.example"]}),
+        ("localhost:8000", "https://localhost:8000", {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")}),
+    ],
+)
+async def test_a_session_socket_from_its_own_or_a_trusted_origin_streams(room, settings, host, origin, settings_change):
+    for name, value in settings_change.items():
+        setattr(settings, name, value)
+    cookie = await database_sync_to_async(session_cookie)(room)
+    await database_sync_to_async(start)(room)
+    headers = [(b"cookie", f"sessionid={cookie}".encode()), (b"host", host.encode()), (b"origin", origin.encode())]
+    headers.append((b"x-forwarded-proto", b"https"))  # heeded only where the proxy setting says so
+    socket = await open_socket(room["exercise"].pk, headers=headers)
     [frame] = await receive_until(socket, 1)
     assert frame["kind"] == "exercise.started"
     await socket.disconnect()
