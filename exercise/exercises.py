@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from exercise import clock, events, expectations
 from exercise.errors import Invalid, InvalidState, NotFound
 from exercise.event_data import ClockData, SpeedData
-from exercise.models import Event, Exercise, ExerciseInject, Scenario, Team
+from exercise.models import Event, Exercise, ExerciseInject, ExerciseMedia, Scenario, Team
 from exercise.roles import Caller, Role, require_role
 
 # 31 letters and digits, without 0/O, 1/I/L that are misread when a code is read out
@@ -30,7 +30,7 @@ def check_speed(speed: object) -> float:
 
 
 def create_exercise(*, caller: Caller, scenario: Scenario, name: str, speed: float = 1.0) -> Exercise:
-    """A draft exercise with a team and join code per scenario team, injects pending."""
+    """A draft exercise with a team and join code per scenario team, injects and media pending."""
     require_role(caller, Role.FACILITATOR)
     name = name.strip()
     if not name or len(name) > 200:
@@ -56,6 +56,18 @@ def _create(caller: Caller, scenario: Scenario, name: str, speed: float) -> Exer
     ExerciseInject.objects.bulk_create(
         ExerciseInject(exercise=exercise, inject=i, key=i.key, title=i.title, due_at=i.at)
         for i in scenario.injects.all()
+    )
+    ExerciseMedia.objects.bulk_create(
+        ExerciseMedia(
+            exercise=exercise,
+            item=m,
+            key=m.key,
+            source=ExerciseMedia.Source.SCENARIO,
+            persona=m.persona,
+            headline=m.headline,
+            due_at=m.at,
+        )
+        for m in scenario.media.all()
     )
     return exercise
 
