@@ -7,7 +7,7 @@ import { commandForm, exerciseStatus, place, sender, textField, words } from "./
 
 export { exerciseStatus as status };
 
-function announce(page, text, envelope) {
+export function announce(page, text, envelope) {
   if (envelope.seq > page.config.lastVisibleSeq) page.root.querySelector("[data-announce]").textContent = text;
 }
 
