@@ -8,8 +8,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from exercise import exercises
-from exercise.models import Exercise
+from exercise import exercises, injects
+from exercise.models import Event, Exercise
 from exercise.review import report
 from tests import builders
 from tests.realtime.sockets import open_socket, receive_until
@@ -212,3 +212,21 @@ async def test_each_socket_receives_only_its_own_thread_live_and_on_replay(cell)
             assert threads(frames) == list(READERS)
         else:
             assert_only_own_threads(who, frames)
+
+
+@pytest.mark.django_db
+def test_an_answer_to_a_persona_can_meet_an_expectation(facilitator):
+    expect = {"key": "E1", "each": ["ARC"], "event": "cell.message", "where": {"persona": "UNSG"}, "within": "15m"}
+    envoy_calls = {"key": "I1", "at": "1h", "title": "Envoy calls", "kind": "other", "severity": "low", "to": ["ARC"]}
+    scenario = builders.scenario(
+        facilitator.caller, personas=builders.PERSONAS, injects=[envoy_calls | {"expect": [expect]}]
+    )
+    exercise = builders.exercise(facilitator.caller, scenario)
+    arc = builders.player(exercise.teams.get(key="ARC"))
+    exercises.change_status(caller=facilitator.caller, exercise_id=exercise.pk, transition="start")
+    injects.release_now(caller=facilitator.caller, exercise_id=exercise.pk, key="I1")
+    post(exercise, arc.token, {"persona": "WIRE", "text": "No comment."})
+    assert not Event.objects.filter(exercise=exercise, kind="expectation.met").exists()
+    answer = post(exercise, arc.token, {"persona": "UNSG", "text": "We receive the envoy."})
+    met = Event.objects.get(exercise=exercise, kind="expectation.met")
+    assert (met.data["expectation"], met.data["team"], met.data["decided_by"]) == ("E1", "ARC", answer["seq"])

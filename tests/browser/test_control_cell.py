@@ -67,7 +67,9 @@ def test_a_thread_with_the_cell_from_persona_to_answer_and_back(live_server, ope
 
     for page in (arc, bor):
         thread = page.locator('[data-cell-thread="UNSG"]')
-        expect(thread.get_by_role("heading", name="Office of the UN Secretary-General")).to_be_visible(timeout=TIMEOUT_MS)
+        expect(thread.get_by_role("heading", name="Office of the UN Secretary-General")).to_be_visible(
+            timeout=TIMEOUT_MS
+        )
         expect(thread.locator(".messages li")).to_contain_text(ENVOY)  # as text, never markup
     arc_thread = arc.locator('[data-cell-thread="UNSG"]')
     arc_thread.get_by_placeholder("Reply to Office of the UN Secretary-General").fill(ANSWER)
