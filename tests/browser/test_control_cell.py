@@ -119,7 +119,9 @@ def test_an_item_published_from_the_room_reads_on_the_team_console(live_server, 
     expect(item.get_by_role("heading", name=HEADLINE)).to_be_visible(timeout=TIMEOUT_MS)
     expect(item.locator(".outlet")).to_have_text("Regional News Wire")
     expect(item.locator(".body em")).to_have_text("naval activity")  # the cell writes Markdown
-    live = item.inner_text()
+    live = item.inner_text(), wire.locator("[data-wire]").inner_text()
     reload_and_replay(cal)
+    reload_and_replay(console)
     expect(cal.locator("[data-wire] [data-media]")).to_have_count(1)
-    assert cal.locator('[data-wire] [data-media="W1"]').inner_text() == live
+    expect(wire.locator("[data-wire] [data-media]")).to_have_count(1)
+    assert (item.inner_text(), wire.locator("[data-wire]").inner_text()) == live
