@@ -1,6 +1,7 @@
-"""Unilateral actions: the observable moves of a state, on the escalation ladder."""
+"""Unilateral actions: the observable moves of a state, on the escalation ladder. A public
+statement also goes out on the news wire."""
 
-from exercise import clock, events, expectations
+from exercise import clock, events, expectations, wire
 from exercise.commands import MESSAGE_LIMIT, Done, acting_team, idempotent, live_exercise
 from exercise.errors import Invalid, TooLarge
 from exercise.event_data import ActionData
@@ -53,6 +54,8 @@ def take(
             audience=Event.Audience.EVERYONE,
         )
         expectations.on_event(exercise=exercise, event=event)
+        if kind == "public_statement":
+            wire.publish_statement(exercise=exercise, caller=caller, action=action)
         return Done(action, event.seq)
 
     return idempotent(caller=caller, exercise_id=exercise_id, client_id=client_id, kind="action", model=Action, run=run)

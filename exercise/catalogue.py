@@ -136,6 +136,22 @@ def _note(event: Envelope) -> str:
     return f"Note by {data['author']}{about}{_said(data)}"
 
 
+def _cell_message(event: Envelope) -> str:
+    data = event["data"]
+    persona = data["persona_name"]
+    if data["from"] == "cell":
+        return f"Control cell as {persona} → {', '.join(data['to'])}{_said(data)}"
+    to = f"{persona} (control cell)" if persona else "the control cell"
+    return f"{actor_name(event['actor'])} → {to}{_said(data)}"
+
+
+def _media(event: Envelope) -> str:
+    data = event["data"]
+    if data["source"] == "team":
+        return f"News wire {data['key']}: public statement by {data['persona_name']}: {data['body']}"
+    return f"News wire {data['key']} from {data['persona_name']}: “{data['headline']}” to {', '.join(data['to'])}"
+
+
 # Trust -------------------------------------------------------------------------------------
 # Which pairs an event moves, and by which rule; scoring/trust.py weighs the rules.
 
@@ -345,6 +361,21 @@ KINDS: dict[str, Kind] = {
         ),
         # An action is a key move when it moves its team on the ladder (review.report).
         _kind("action.taken", d.ActionData, _ALL, (EVERYONE,), _action, _action_trust, key_move=True),
+        _kind(
+            "cell.message",
+            d.CellMessageData,
+            "the teams in its `to`: those the cell wrote to, or the team that wrote",
+            (TEAMS,),
+            _cell_message,
+        ),
+        _kind(
+            "media.published",
+            d.MediaData,
+            "the teams in its `to` (everyone when sent to all)",
+            (EVERYONE, TEAMS),
+            _media,
+            key_move=True,
+        ),
         _kind(
             "expectation.met", d.ExpectationData, _STAFF, (STAFF,), _expectation, key_move=True, consoles=CONTROL_ROOM
         ),

@@ -1,6 +1,6 @@
 """What every team command checks first, and how a repeated client_id is answered."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -42,18 +42,40 @@ def acting_team(caller: Caller, exercise: Exercise) -> Team:
     return team
 
 
-def live_exercise(exercise_id: int) -> Exercise:
-    """The exercise, locked for this command; teams act only while its clock runs."""
+def locked_exercise(exercise_id: int) -> Exercise:
+    """The exercise, locked for this command."""
     exercise = Exercise.objects.select_for_update().filter(pk=exercise_id).first()
     if exercise is None:
         raise NotFound(f"There is no exercise {exercise_id}.")
-    return running(exercise)
+    return exercise
+
+
+def live_exercise(exercise_id: int) -> Exercise:
+    """The exercise, locked for this command; teams act only while its clock runs."""
+    return running(locked_exercise(exercise_id))
 
 
 def running(exercise: Exercise) -> Exercise:
     if exercise.status != Exercise.Status.RUNNING:
         raise InvalidState(f"The exercise is {exercise.status}; commands are taken while it runs.")
     return exercise
+
+
+def under_way(exercise: Exercise) -> Exercise:
+    """The control cell speaks (messages, the wire) while the exercise runs or is paused,
+    as injects go out: a pause stops the clock, not the cell."""
+    if exercise.status not in (Exercise.Status.RUNNING, Exercise.Status.PAUSED):
+        raise InvalidState(f"The exercise is {exercise.status}; the control cell speaks while it runs or is paused.")
+    return exercise
+
+
+def free_key(prefix: str, taken: Iterable[str]) -> str:
+    """The first of PREFIX1, PREFIX2, ... not taken: the key of something added on the spot."""
+    used = set(taken)
+    number = 1
+    while f"{prefix}{number}" in used:
+        number += 1
+    return f"{prefix}{number}"
 
 
 def team_by_key(exercise: Exercise, key: object, path: str) -> Team:

@@ -149,3 +149,26 @@ class NoteData(EventData):
     text: str
     team: TeamKey | None
     author: str
+
+
+class CellMessageData(EventData):
+    """A message of a team's thread with the control cell. `to` holds the teams whose
+    threads it is in: those the cell wrote to, or the writing team's own key."""
+
+    message: int
+    persona: str | None = Field(description="the persona the cell writes as, or the team answers; none: the cell")
+    persona_name: str | None
+    from_: str = Field(alias="from", description='"cell", or the key of the team that wrote')
+    to: list[TeamKey]
+    text: str
+
+
+class MediaData(EventData):
+    key: str
+    persona: str = Field(description="the persona that publishes it (its outlet); for a public statement, the team")
+    persona_name: str = Field(description="the outlet's name, as the wire shows it")
+    headline: str
+    body: str = Field(description="Markdown; a team's statement as the team wrote it")
+    body_html: str = Field(description="the body rendered and sanitised; a team's text escaped, never Markdown")
+    to: list[TeamKey]
+    source: Literal["scenario", "cell", "team"]

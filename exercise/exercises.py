@@ -10,7 +10,7 @@ from django.db.models import Max
 from exercise import clock, events, expectations
 from exercise.errors import Invalid, InvalidState, NotFound
 from exercise.event_data import ClockData, SpeedData
-from exercise.models import Event, Exercise, ExerciseInject, Inject, Scenario, ScenarioTeam, Team
+from exercise.models import Event, Exercise, ExerciseInject, ExerciseMedia, Inject, Scenario, ScenarioTeam, Team
 from exercise.roles import Caller, Role, require_role
 
 # 31 letters and digits, without 0/O, 1/I/L that are misread when a code is read out
@@ -35,7 +35,7 @@ def check_speed(speed: object) -> float:
 
 
 def create_exercise(*, caller: Caller, scenario: Scenario, name: str, speed: float = 1.0) -> Exercise:
-    """A draft exercise with a team and join code per scenario team, injects pending."""
+    """A draft exercise with a team and join code per scenario team, injects and media pending."""
     require_role(caller, Role.FACILITATOR)
     name = name.strip()
     if not name or len(name) > NAME_LIMIT:
@@ -81,6 +81,7 @@ def reset_draft(*, caller: Caller, exercise_id: int) -> Exercise:
         codes = dict(exercise.teams.values_list("key", "join_code"))
         exercise.teams.all().delete()  # their players and the players' tokens with them
         exercise.injects.all().delete()
+        exercise.media.all().delete()
         # The new teams have seen what everyone saw of the log (speed changes, in a draft),
         # so that the next event's `prev` follows it.
         seen = exercise.events.filter(audience=Event.Audience.EVERYONE).aggregate(last=Max("seq"))["last"] or 0
@@ -113,7 +114,7 @@ def _populate(
     last_visible_seq: int = 0,
     edits: dict[str, Mapping[str, object]] | None = None,
 ) -> None:
-    """The scenario's teams and injects in the exercise, as a new draft has them; ``edits``
+    """The scenario's teams, injects and wire items in the exercise, as a new draft has them; ``edits``
     are the facilitator's changes to scripted injects (title, text, severity) by key."""
     scenario = exercise.scenario
     Team.objects.bulk_create(
@@ -132,6 +133,18 @@ def _populate(
     ExerciseInject.objects.bulk_create(
         ExerciseInject(exercise=exercise, inject=i, key=i.key, due_at=i.at, **_content(i, edits.get(i.key)))
         for i in scenario.injects.all()
+    )
+    ExerciseMedia.objects.bulk_create(
+        ExerciseMedia(
+            exercise=exercise,
+            item=m,
+            key=m.key,
+            source=ExerciseMedia.Source.SCENARIO,
+            persona=m.persona,
+            headline=m.headline,
+            due_at=m.at,
+        )
+        for m in scenario.media.all()
     )
 
 

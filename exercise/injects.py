@@ -2,18 +2,21 @@
 
 Every release runs under the exercise's row lock and marks the inject released in the
 same transaction as its event, so any number of workers, retries and restarts release
-each inject once. Pausing needs no bookkeeping: nothing is due while the clock stands.
+each inject once. The news wire's scripted media items go out through the same engine,
+made idempotent the same way (exercise.wire). Pausing needs no bookkeeping: nothing is
+due while the clock stands.
 """
 
 from typing import Any, TypedDict
 
 from django.db import transaction
 
-from exercise import clock, events, expectations, triggers
+from exercise import clock, events, expectations, triggers, wire
+from exercise.commands import free_key
 from exercise.errors import Invalid, InvalidState, NotFound
 from exercise.event_data import InjectReleasedData, InjectSkippedData
 from exercise.markdown_text import render_markdown
-from exercise.models import Event, Exercise, ExerciseInject, Team
+from exercise.models import Event, Exercise, ExerciseInject, ExerciseMedia, Team
 from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
 from exercise.roles import Caller, Role, require_role
 
@@ -21,8 +24,8 @@ ADHOC_PREFIX = "X"
 
 
 def release_due_injects(*, exercise_id: int) -> list[Event]:
-    """Release every pending inject of a running exercise whose time has come, and decide
-    the expectations whose deadlines have passed."""
+    """Release every pending inject and media item of a running exercise whose time has
+    come, and decide the expectations whose deadlines have passed."""
     with transaction.atomic():
         exercise = Exercise.objects.select_for_update().filter(pk=exercise_id).first()
         if exercise is None or exercise.status != Exercise.Status.RUNNING:
@@ -31,11 +34,22 @@ def release_due_injects(*, exercise_id: int) -> list[Event]:
         # A release or a missed deadline can make others due at once (a trigger with no
         # delay): loop until nothing more happens.
         while True:
-            now = clock.exercise_time(exercise)
-            due = list(triggers.pending(exercise).filter(due_at__lte=now).order_by("due_at", "id"))
-            released += [_release(exercise, item, actor=None) for item in due]
+            due = _due(exercise, clock.exercise_time(exercise))
+            released += [
+                wire.publish_scripted(exercise=exercise, row=item)
+                if isinstance(item, ExerciseMedia)
+                else _release(exercise, item, actor=None)
+                for item in due
+            ]
             if not due and not expectations.decide_missed(exercise=exercise):
                 return released
+
+
+def _due(exercise: Exercise, now: float) -> list[ExerciseInject | ExerciseMedia]:
+    """What is due by ``now``, earliest first; an inject before a media item due with it."""
+    injects = triggers.pending(exercise).filter(due_at__lte=now).order_by("due_at", "id")
+    media = triggers.pending_media(exercise).filter(due_at__lte=now).select_related("item").order_by("due_at", "id")
+    return sorted([*injects, *media], key=lambda item: item.due_at or 0.0)
 
 
 def running_exercise_ids() -> list[int]:
@@ -49,7 +63,10 @@ def next_due_wall_times(*, exercise_id: int, horizon: float) -> list[float]:
         return []
     now = clock.now()
     limit = clock.exercise_time(exercise, now) + horizon * exercise.speed
-    pending = triggers.pending(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True)
+    pending = [
+        *triggers.pending(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True),
+        *triggers.pending_media(exercise).filter(due_at__lte=limit).values_list("due_at", flat=True),
+    ]
     due = [at for at in pending if at is not None]
     deadline = expectations.next_deadline(exercise)
     if deadline is not None and deadline <= limit:
@@ -184,11 +201,7 @@ def _scripted_content(item: ExerciseInject) -> Content:
 
 
 def _free_adhoc_key(exercise: Exercise) -> str:
-    taken = set(ExerciseInject.objects.filter(exercise=exercise).values_list("key", flat=True))
-    number = 1
-    while f"{ADHOC_PREFIX}{number}" in taken:
-        number += 1
-    return f"{ADHOC_PREFIX}{number}"
+    return free_key(ADHOC_PREFIX, ExerciseInject.objects.filter(exercise=exercise).values_list("key", flat=True))
 
 
 def _inject(exercise: Exercise, key: str) -> ExerciseInject:

@@ -10,109 +10,36 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from exercise import scenario_cell
 from exercise.catalogue import KINDS
-from exercise.durations import format_duration, parse_duration
-from exercise.errors import Invalid, Problem
+from exercise.document_checks import ITEM_KEY, MAX_TEXT, TEAM_KEY, Checker, written_schedule
+from exercise.durations import format_duration
+from exercise.errors import Invalid
 from exercise.models.scenarios import CLASSIFICATION_LIMIT, INJECT_KINDS, SEVERITIES
 from exercise.scoring.trust import RULES as TRUST_RULES
 from exercise.steps import ACTION_STEPS
 from exercise.text_rules import unstorable
 
 SCENARIO_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-ITEM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
-TEAM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$")
-TOP_FIELDS = ("key", "title", "classification", "summary", "duration", "objectives", "teams", "injects", "scoring")
+TOP_FIELDS = (
+    "key",
+    "title",
+    "classification",
+    "summary",
+    "duration",
+    "objectives",
+    "teams",
+    "personas",
+    "injects",
+    "media",
+    "scoring",
+)
 INJECT_FIELDS = ("key", "at", "trigger", "title", "kind", "severity", "to", "body", "expect")
 EXPECT_FIELDS = ("key", "each", "any", "event", "where", "within", "points", "objective")
-TRIGGER_TYPES = ("after", "met", "missed")
 # What a scenario may weigh: trust rules (docs/scoring.md) and rungs moved per action kind.
 # Far above any sensible weight, and far below where sums over a long log overflow to infinity.
 WEIGHT_LIMIT = 1_000
 SCORING_KEYS = {"trust": TRUST_RULES, "escalation": tuple(ACTION_STEPS)}
-MAX_TEXT = 20_000
-
-
-class _Checker:
-    """Collects problems while reading one document."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append({"path": path, "message": message})
-
-    def mapping(self, value: Any, path: str, fields: tuple[str, ...]) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.problem(path, "must be a mapping of fields")
-            return None
-        for name in value:
-            if name not in fields:
-                self.problem(
-                    f"{path}.{name}" if path else str(name), f"unknown field; expected one of {', '.join(fields)}"
-                )
-        return value
-
-    def items(self, value: Any, path: str, *, required: bool) -> list[Any]:
-        if value is None:
-            if required:
-                self.problem(path, "is required and must list at least one entry")
-            return []
-        if not isinstance(value, list):
-            self.problem(path, "must be a list")
-            return []
-        if required and not value:
-            self.problem(path, "must list at least one entry")
-        return value
-
-    def text(self, obj: dict[str, Any], name: str, path: str, *, required: bool = True, limit: int = 200) -> str:
-        value = obj.get(name)
-        if value is None:
-            if required:
-                self.problem(path, "is required")
-            return ""
-        if not isinstance(value, str):
-            self.problem(path, f"must be text, not {_describe(value)}; put it in quotes")
-            return ""
-        if required and not value.strip():
-            self.problem(path, "must not be empty")
-        if unstorable(value):
-            self.problem(path, "contains a NUL character or an unpaired surrogate, which cannot be stored")
-        if len(value) > limit:
-            self.problem(path, f"is {len(value)} characters long; the limit is {limit}")
-        return value
-
-    def key(self, obj: dict[str, Any], path: str, pattern: re.Pattern[str], seen: set[str], what: str) -> str:
-        value = self.text(obj, "key", f"{path}.key", limit=64)
-        if value and not pattern.match(value):
-            self.problem(f"{path}.key", f"'{value}' is not a valid {what} key: use letters, digits, '-' or '_'")
-        elif value in seen:
-            self.problem(f"{path}.key", f"{what} key '{value}' is used twice")
-        seen.add(value)
-        return value
-
-    def duration(self, obj: dict[str, Any], name: str, path: str, *, positive: bool = False) -> float | None:
-        if obj.get(name) is None:
-            self.problem(path, "is required: a duration such as 90m, 1h30m or 45s")
-            return None
-        try:
-            seconds = parse_duration(obj[name])
-        except ValueError as exc:
-            self.problem(path, str(exc))
-            return None
-        if positive and seconds <= 0:
-            self.problem(path, "must be longer than zero")
-            return None
-        return seconds
-
-    def choice(self, obj: dict[str, Any], name: str, path: str, options: tuple[str, ...]) -> str:
-        value = obj.get(name)
-        if value is None:
-            self.problem(path, f"is required; one of {', '.join(options)}")
-            return ""
-        if value not in options:
-            self.problem(path, f"'{value}' is not one of {', '.join(options)}")
-            return ""
-        return str(value)
 
 
 def _plain(value: Any) -> bool:
@@ -122,21 +49,9 @@ def _plain(value: Any) -> bool:
     return isinstance(value, str | int | bool)
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the yes/no value {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
 def validate_document(document: Any) -> dict[str, Any]:
     """The document in normal form (durations in seconds); Invalid listing every problem."""
-    check = _Checker()
+    check = Checker()
     top = check.mapping(document, "", TOP_FIELDS)
     if top is None:
         raise Invalid("The scenario has problems.", check.problems)
@@ -151,15 +66,19 @@ def validate_document(document: Any) -> dict[str, Any]:
         check.problem("key", f"'{result['key']}' is not a valid scenario key: use lower-case letters, digits and '-'")
     result["objectives"] = _objectives(check, top.get("objectives"))
     result["teams"] = _teams(check, top.get("teams"))
-    result["injects"] = _injects(check, top.get("injects"), {t["key"] for t in result["teams"]})
+    team_keys = {t["key"] for t in result["teams"]}
+    result["personas"] = scenario_cell.personas(check, top.get("personas"), team_keys)
+    result["injects"] = _injects(check, top.get("injects"), team_keys)
+    result["media"] = scenario_cell.media(check, top.get("media"), team_keys, {p["key"] for p in result["personas"]})
     _cross_references(check, result)
+    scenario_cell.media_triggers(check, result)
     result["scoring"] = _scoring(check, top.get("scoring"))
     if check.problems:
         raise Invalid(f"The scenario has {len(check.problems)} problem(s).", check.problems)
     return result
 
 
-def _classification(check: _Checker, top: dict[str, Any]) -> str:
+def _classification(check: Checker, top: dict[str, Any]) -> str:
     """The marking, one line of printable text; blank or absent for none."""
     value = check.text(top, "classification", "classification", required=False, limit=CLASSIFICATION_LIMIT).strip()
     # A line break or a control character would break the banner and the PDF's margin
@@ -169,7 +88,7 @@ def _classification(check: _Checker, top: dict[str, Any]) -> str:
     return value
 
 
-def _objectives(check: _Checker, value: Any) -> list[dict[str, Any]]:
+def _objectives(check: Checker, value: Any) -> list[dict[str, Any]]:
     seen: set[str] = set()
     objectives = []
     for index, item in enumerate(check.items(value, "objectives", required=False)):
@@ -181,7 +100,7 @@ def _objectives(check: _Checker, value: Any) -> list[dict[str, Any]]:
     return objectives
 
 
-def _teams(check: _Checker, value: Any) -> list[dict[str, Any]]:
+def _teams(check: Checker, value: Any) -> list[dict[str, Any]]:
     seen: set[str] = set()
     teams = []
     for index, item in enumerate(check.items(value, "teams", required=True)):
@@ -195,28 +114,7 @@ def _teams(check: _Checker, value: Any) -> list[dict[str, Any]]:
     return teams
 
 
-def _team_keys(
-    check: _Checker, value: Any, path: str, known: set[str], *, allow_empty: bool = False
-) -> str | list[str]:
-    """``all`` or a list of known team keys."""
-    if value == "all":
-        return "all"
-    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
-        check.problem(path, 'must be "all" or a list of team keys such as [ARC, BOR]')
-        return []
-    if not value and not allow_empty:
-        check.problem(path, "must name at least one team")
-    for index, key in enumerate(value):
-        if key not in known:
-            check.problem(
-                f"{path}[{index}]", f"unknown team key '{key}'; the teams are {', '.join(sorted(known)) or 'none'}"
-            )
-    if len(set(value)) != len(value):
-        check.problem(path, "names a team twice")
-    return list(value)
-
-
-def _injects(check: _Checker, value: Any, teams: set[str]) -> list[dict[str, Any]]:
+def _injects(check: Checker, value: Any, teams: set[str]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     injects = []
     for index, item in enumerate(check.items(value, "injects", required=True)):
@@ -226,21 +124,13 @@ def _injects(check: _Checker, value: Any, teams: set[str]) -> list[dict[str, Any
             continue
         inject: dict[str, Any] = {
             "key": check.key(obj, path, ITEM_KEY, seen, "inject"),
-            "at": None,
-            "trigger": None,
             "title": check.text(obj, "title", f"{path}.title"),
             "kind": check.choice(obj, "kind", f"{path}.kind", INJECT_KINDS),
             "severity": check.choice(obj, "severity", f"{path}.severity", SEVERITIES),
-            "to": _team_keys(check, obj.get("to"), f"{path}.to", teams),
+            "to": check.team_keys(obj.get("to"), f"{path}.to", teams),
             "body": check.text(obj, "body", f"{path}.body", required=False, limit=MAX_TEXT),
         }
-        has_at, has_trigger = obj.get("at") is not None, obj.get("trigger") is not None
-        if has_at == has_trigger:
-            check.problem(path, "needs exactly one of `at` (a time such as 5m) or `trigger`")
-        elif has_at:
-            inject["at"] = check.duration(obj, "at", f"{path}.at")
-        else:
-            inject["trigger"] = _trigger(check, obj["trigger"], f"{path}.trigger")
+        inject["at"], inject["trigger"] = check.schedule(obj, path)
         targets = teams if inject["to"] == "all" else set(inject["to"])
         inject["expect"] = [
             _expectation(check, entry, f"{path}.expect[{n}]", targets)
@@ -250,23 +140,7 @@ def _injects(check: _Checker, value: Any, teams: set[str]) -> list[dict[str, Any
     return injects
 
 
-def _trigger(check: _Checker, value: Any, path: str) -> dict[str, Any] | None:
-    obj = check.mapping(value, path, (*TRIGGER_TYPES, "delay"))
-    if obj is None:
-        return None
-    types = [t for t in TRIGGER_TYPES if t in obj]
-    if len(types) != 1:
-        check.problem(path, "needs exactly one of after: INJECT, met: EXPECTATION or missed: EXPECTATION")
-        return None
-    ref = obj[types[0]]
-    if not isinstance(ref, str) or not ref:
-        check.problem(f"{path}.{types[0]}", "must be a key written as text")
-        return None
-    delay = check.duration(obj, "delay", f"{path}.delay") if obj.get("delay") is not None else 0.0
-    return {"type": types[0], "ref": ref, "delay": delay or 0.0}
-
-
-def _expectation(check: _Checker, value: Any, path: str, targets: set[str]) -> dict[str, Any]:
+def _expectation(check: Checker, value: Any, path: str, targets: set[str]) -> dict[str, Any]:
     obj = check.mapping(value, path, EXPECT_FIELDS)
     if obj is None:
         return {
@@ -285,7 +159,7 @@ def _expectation(check: _Checker, value: Any, path: str, targets: set[str]) -> d
     if len(modes) != 1:
         check.problem(path, "needs exactly one of `each` (decided per team) or `any` (once for the group)")
     mode = modes[0] if len(modes) == 1 else "each"
-    teams = _team_keys(check, obj.get(mode), f"{path}.{mode}", targets) if len(modes) == 1 else []
+    teams = check.team_keys(obj.get(mode), f"{path}.{mode}", targets) if len(modes) == 1 else []
     event = obj.get("event")
     if event is None:
         check.problem(f"{path}.event", "is required: the kind of event that meets it, such as hotline.requested")
@@ -316,7 +190,7 @@ def _expectation(check: _Checker, value: Any, path: str, targets: set[str]) -> d
     }
 
 
-def _cross_references(check: _Checker, scenario: dict[str, Any]) -> None:
+def _cross_references(check: Checker, scenario: dict[str, Any]) -> None:
     """Keys that must exist elsewhere in the document, and triggers that never fire."""
     objectives = {o["key"] for o in scenario["objectives"]}
     owner: dict[str, str] = {}
@@ -371,7 +245,7 @@ def _cycle_from(start: str, next_of: Callable[[str], str | None]) -> list[str]:
     return []
 
 
-def _scoring(check: _Checker, value: Any) -> dict[str, Any]:
+def _scoring(check: Checker, value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     sections = check.mapping(value, "scoring", ("trust", "escalation"))
@@ -398,14 +272,7 @@ def export_document(scenario: dict[str, Any]) -> dict[str, Any]:
     """The normal form written back as a document, durations as strings like 1h30m."""
     injects = []
     for inject in scenario["injects"]:
-        entry: dict[str, Any] = {"key": inject["key"]}
-        if inject["trigger"]:
-            trigger = {inject["trigger"]["type"]: inject["trigger"]["ref"]}
-            if inject["trigger"]["delay"]:
-                trigger["delay"] = format_duration(inject["trigger"]["delay"])
-            entry["trigger"] = trigger
-        else:
-            entry["at"] = format_duration(inject["at"])
+        entry: dict[str, Any] = {"key": inject["key"], **written_schedule(inject)}
         entry.update(
             title=inject["title"],
             kind=inject["kind"],
@@ -424,8 +291,12 @@ def export_document(scenario: dict[str, Any]) -> dict[str, Any]:
         "duration": format_duration(scenario["duration"]),
         "objectives": scenario["objectives"],
         "teams": scenario["teams"],
-        "injects": injects,
     }
+    if scenario["personas"]:
+        document["personas"] = scenario["personas"]
+    document["injects"] = injects
+    if scenario["media"]:
+        document["media"] = [scenario_cell.export_media(item) for item in scenario["media"]]
     if scenario["scoring"]:
         document["scoring"] = scenario["scoring"]
     return document

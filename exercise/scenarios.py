@@ -5,7 +5,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from exercise.errors import Conflict, NotFound
-from exercise.models import Expectation, Inject, Objective, Scenario, ScenarioTeam
+from exercise.models import Expectation, Inject, MediaItem, Objective, Persona, Scenario, ScenarioTeam
+from exercise.models.scenarios import Scheduled
 from exercise.roles import Caller, Role, require_role, require_staff
 from exercise.scenario_document import export_document, validate_document
 
@@ -42,16 +43,30 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
         o["key"]: Objective.objects.create(scenario=scenario, key=o["key"], text=o["text"], order=n)
         for n, o in enumerate(spec["objectives"])
     }
+    Persona.objects.bulk_create(
+        Persona(scenario=scenario, key=p["key"], name=p["name"], role=p["role"], order=n)
+        for n, p in enumerate(spec["personas"])
+    )
+    MediaItem.objects.bulk_create(
+        MediaItem(
+            scenario=scenario,
+            key=item["key"],
+            order=n,
+            **_schedule(item),
+            persona=item["persona"],
+            headline=item["headline"],
+            body=item["body"],
+            to_all=item["to"] == "all",
+            to=[] if item["to"] == "all" else item["to"],
+        )
+        for n, item in enumerate(spec["media"])
+    )
     for n, item in enumerate(spec["injects"]):
-        trigger = item["trigger"] or {}
         inject = Inject.objects.create(
             scenario=scenario,
             key=item["key"],
             order=n,
-            at=item["at"],
-            trigger=trigger.get("type", ""),
-            trigger_ref=trigger.get("ref", ""),
-            trigger_delay=trigger.get("delay", 0.0),
+            **_schedule(item),
             title=item["title"],
             kind=item["kind"],
             severity=item["severity"],
@@ -77,6 +92,23 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
     return scenario
 
 
+def _schedule(item: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a Scheduled row from an item's ``at`` or ``trigger``."""
+    trigger = item["trigger"] or {}
+    return {
+        "at": item["at"],
+        "trigger": trigger.get("type", ""),
+        "trigger_ref": trigger.get("ref", ""),
+        "trigger_delay": trigger.get("delay", 0.0),
+    }
+
+
+def _scheduled(row: Scheduled) -> dict[str, Any]:
+    """An item's ``at`` and ``trigger`` in the normal form, read back from its row."""
+    trigger = {"type": row.trigger, "ref": row.trigger_ref, "delay": row.trigger_delay} if row.trigger else None
+    return {"at": row.at, "trigger": trigger}
+
+
 def scenario_spec(scenario: Scenario) -> dict[str, Any]:
     """The scenario in the document's normal form, read back from the database."""
     injects = []
@@ -84,10 +116,7 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
         injects.append(
             {
                 "key": inject.key,
-                "at": inject.at,
-                "trigger": {"type": inject.trigger, "ref": inject.trigger_ref, "delay": inject.trigger_delay}
-                if inject.trigger
-                else None,
+                **_scheduled(inject),
                 "title": inject.title,
                 "kind": inject.kind,
                 "severity": inject.severity,
@@ -116,7 +145,19 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
         "duration": scenario.duration,
         "objectives": [{"key": o.key, "text": o.text} for o in scenario.objectives.all()],
         "teams": [{"key": t.key, "name": t.name} for t in scenario.teams.all()],
+        "personas": [{"key": p.key, "name": p.name, "role": p.role} for p in scenario.personas.all()],
         "injects": injects,
+        "media": [
+            {
+                "key": m.key,
+                "persona": m.persona,
+                "headline": m.headline,
+                "body": m.body,
+                "to": "all" if m.to_all else list(m.to),
+                **_scheduled(m),
+            }
+            for m in scenario.media.all()
+        ],
         "scoring": scenario.scoring,
     }
 

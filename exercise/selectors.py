@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from exercise import clock
 from exercise.envelopes import visible_after
-from exercise.models import Exercise, Scenario
+from exercise.models import Exercise, Persona, Scenario
 from exercise.roles import Caller, Role, require_in_exercise, require_staff
 from exercise.scenarios import scenario_spec
 from exercise.scoring import scoreboard
@@ -69,4 +69,19 @@ def control_room(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
         # The scripted injects, for the edit forms and the consequence choices; the page
         # removes each one when its release or skip arrives.
         "scripted": list(exercise.injects.filter(inject__isnull=False).select_related("inject")),
+    }
+
+
+def control_cell(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
+    """The frame of the control cell's panels: the personas it writes as, and the news
+    wire's scripted items (each marked published when its event arrives)."""
+    require_staff(caller)
+    personas = list(Persona.objects.filter(scenario=exercise.scenario_id))
+    names = {p.key: p.name for p in personas}
+    return {
+        "personas": [{"key": p.key, "name": p.name, "role": p.role} for p in personas],
+        "media_plan": [
+            {"key": m.key, "at": m.at, "outlet": names.get(m.persona, m.persona), "headline": m.headline}
+            for m in exercise.scenario.media.all()
+        ],
     }

@@ -3,7 +3,19 @@
 from collections.abc import Callable
 from typing import Any
 
-from exercise.models import Action, Dialogue, Hotline, HotlineOutage, JointOperation, Message, Report, Statement
+from exercise.models import (
+    Action,
+    CellMessage,
+    Dialogue,
+    ExerciseMedia,
+    Hotline,
+    HotlineOutage,
+    JointOperation,
+    Message,
+    Report,
+    Statement,
+)
+from exercise.scenario_cell import CELL
 
 
 def hotline(obj: Hotline) -> dict[str, Any]:
@@ -74,6 +86,29 @@ def outage(obj: HotlineOutage) -> dict[str, Any]:
     return {"id": obj.pk, "teams": [obj.team_a.key, obj.team_b.key], "active": obj.ended_at is None}
 
 
+def cell_message(obj: CellMessage) -> dict[str, Any]:
+    return {
+        "id": obj.pk,
+        "persona": obj.persona or None,
+        "from": obj.team.key if obj.team else CELL,
+        "to": obj.to,
+        "author": obj.author,
+        "text": obj.text,
+    }
+
+
+def media(obj: ExerciseMedia) -> dict[str, Any]:
+    return {
+        "id": obj.pk,
+        "key": obj.key,
+        "persona": obj.persona,
+        "headline": obj.headline,
+        "body": obj.body,
+        "to": obj.to,
+        "source": obj.source,
+    }
+
+
 # The answer of each creating command, by the kind its client_id receipt records.
 BY_COMMAND: dict[str, Callable[[Any], dict[str, Any]]] = {
     "hotline": hotline,
@@ -84,4 +119,6 @@ BY_COMMAND: dict[str, Callable[[Any], dict[str, Any]]] = {
     "jointop": operation,
     "action": action,
     "report": report,
+    "cell.message": cell_message,
+    "media": media,
 }

@@ -1,4 +1,4 @@
-"""Triggered injects: an inject waiting on ``{after|met|missed: ref}`` becomes due.
+"""Triggered injects and media items: one waiting on ``{after|met|missed: ref}`` becomes due.
 
 Its own module because both the inject engine (``after``) and the expectation engine
 (``met``, ``missed``) pull triggers, and neither may import the other's importer.
@@ -6,26 +6,41 @@ Its own module because both the inject engine (``after``) and the expectation en
 
 from django.db.models import QuerySet
 
-from exercise.models import Exercise, ExerciseInject
+from exercise.models import Exercise, ExerciseInject, ExerciseMedia
+from exercise.models.scenarios import Scheduled
 
 
 def pending(exercise: Exercise) -> QuerySet[ExerciseInject]:
     return ExerciseInject.objects.filter(exercise=exercise, status=ExerciseInject.Status.PENDING)
 
 
-def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float) -> int:
-    """Make the injects waiting on ``{trigger: ref}`` due ``delay`` after exercise time ``at``.
+def pending_media(exercise: Exercise) -> QuerySet[ExerciseMedia]:
+    return ExerciseMedia.objects.filter(exercise=exercise, status=ExerciseMedia.Status.PENDING)
 
-    The one door for every trigger type. Returns how many injects it scheduled.
+
+def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float) -> int:
+    """Make the injects and media items waiting on ``{trigger: ref}`` due ``delay`` after
+    exercise time ``at``.
+
+    The one door for every trigger type. Returns how many items it scheduled.
     """
-    waiting = (
+    injects = (
         pending(exercise)
         .filter(due_at__isnull=True, inject__trigger=trigger, inject__trigger_ref=ref)
         .select_related("inject")
     )
-    for item in waiting:
-        if item.inject is None:  # never: the filter leaves only scenario injects, which have one
+    media = (
+        pending_media(exercise)
+        .filter(due_at__isnull=True, item__trigger=trigger, item__trigger_ref=ref)
+        .select_related("item")
+    )
+    waiting: list[tuple[ExerciseInject | ExerciseMedia, Scheduled | None]] = [
+        *((row, row.inject) for row in injects),
+        *((row, row.item) for row in media),
+    ]
+    for row, scripted in waiting:
+        if scripted is None:  # never: the filters leave only scenario items, which have one
             continue
-        item.due_at = at + item.inject.trigger_delay
-        item.save(update_fields=["due_at"])
+        row.due_at = at + scripted.trigger_delay
+        row.save(update_fields=["due_at"])
     return len(waiting)

@@ -40,6 +40,7 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "plan": detail["injects"],
         "families": catalogue.families(),
         **selectors.control_room(caller=caller, exercise=exercise),
+        **selectors.control_cell(caller=caller, exercise=exercise),
         "can_control": caller.role == Role.FACILITATOR,
         "can_evaluate": caller.role in (Role.FACILITATOR, Role.EVALUATOR),
         "ratings": Rating.Value.choices,

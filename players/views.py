@@ -57,6 +57,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
     if player is None:
         return redirect("players:join")
     team = player.team
+    personas = [{"key": p.key, "name": p.name, "role": p.role} for p in team.exercise.scenario.personas.all()]
     context = {
         "player": player,
         "team": team,
@@ -69,7 +70,9 @@ def team_page(request: HttpRequest) -> HttpResponse:
             "teams": [{"key": t.key, "name": t.name} for t in team.exercise.teams.all()],
             "ladder": actions.LADDER,
             "lastVisibleSeq": team.last_visible_seq,
+            "personas": personas,
         },
+        "personas": personas,
         "others": team.exercise.teams.exclude(pk=team.pk),
         "operation_kinds": [(k, k.replace("_", " ")) for k in jointops.KINDS],
         "action_kinds": [(k, k.replace("_", " ")) for k in actions.STEPS],

@@ -63,6 +63,13 @@ DOCUMENT: dict[str, Any] = {
 }
 
 
+# The control cell's cast, for scenarios that use it (document(personas=PERSONAS)).
+PERSONAS: list[dict[str, str]] = [
+    {"key": "UNSG", "name": "Office of the UN Secretary-General", "role": "international organisation"},
+    {"key": "WIRE", "name": "Regional News Wire", "role": "press"},
+]
+
+
 def document(**changes: Any) -> dict[str, Any]:
     """A valid scenario document (a deep copy), with top-level fields replaced."""
     doc = copy.deepcopy(DOCUMENT)

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.db.models import F
 
-from exercise import access, actions, dialogues, evaluation, exercises, hotlines, injects, jointops
+from exercise import access, actions, cell, dialogues, evaluation, exercises, hotlines, injects, jointops
 from exercise.models import Exercise, Scenario
 from exercise.review import feedback, plan
 from exercise.roles import Caller, caller_for_player
@@ -103,6 +103,25 @@ def _script(exercise: Exercise, staff: Caller, team: dict[str, Caller]) -> list[
             "verification of border marker 47 under the chair's observation.",
         ).obj.pk
 
+    def envoy() -> None:
+        cell.write(
+            caller=staff,
+            exercise_id=ex,
+            persona="UNSG",
+            to=["DRV", "SRK"],
+            text="The Secretary-General welcomes the local cessation of fire and asks both governments "
+            "to confirm that their forces at Karst Pass are standing down.",
+        )
+
+    def answer_envoy() -> None:
+        cell.write(
+            caller=team["DRV"],
+            exercise_id=ex,
+            persona="UNSG",
+            text="Dravonia has returned its border units to normal readiness and supports a joint "
+            "verification of marker 47.",
+        )
+
     def verify() -> None:
         made["operation"] = jointops.propose(
             caller=team["DRV"],
@@ -127,7 +146,9 @@ def _script(exercise: Exercise, staff: Caller, team: dict[str, Caller]) -> list[
         (2, endorse("DRV")),
         (1, endorse("ESM")),
         (2, endorse("SRK")),
+        (0, envoy),
         (3, act("DRV", "lower_alert", "Border units return to normal readiness.")),
+        (0, answer_envoy),
         (14, verify),
         (6, lambda: jointops.answer(caller=team["SRK"], operation_id=made["operation"], accept=True)),
         (5, rate("DRV", "O1", "P", "Called within minutes; kept the line busy.")),

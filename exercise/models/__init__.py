@@ -1,6 +1,7 @@
 """Database models of the exercise domain, one module per concept."""
 
 from exercise.models.access import ApiToken
+from exercise.models.cell import CellMessage, ExerciseMedia
 from exercise.models.comms import (
     Action,
     CommandReceipt,
@@ -23,16 +24,18 @@ from exercise.models.review import (
     ParticipantFeedback,
 )
 from exercise.models.runs import Exercise, ExerciseInject, Player, Team
-from exercise.models.scenarios import Expectation, Inject, Objective, Scenario, ScenarioTeam
+from exercise.models.scenarios import Expectation, Inject, MediaItem, Objective, Persona, Scenario, ScenarioTeam
 
 __all__ = [
     "Action",
     "ApiToken",
+    "CellMessage",
     "CommandReceipt",
     "Dialogue",
     "Event",
     "Exercise",
     "ExerciseInject",
+    "ExerciseMedia",
     "Expectation",
     "ExpectationCheck",
     "FeedbackReceipt",
@@ -42,12 +45,14 @@ __all__ = [
     "ImprovementItem",
     "Inject",
     "JointOperation",
+    "MediaItem",
     "Message",
     "Objective",
     "ObjectiveFinding",
     "OperationPartner",
     "ParticipantFeedback",
     "PendingDecision",
+    "Persona",
     "Player",
     "Rating",
     "Report",

@@ -67,21 +67,29 @@ class Objective(models.Model):
         return f"{self.key}: {self.text}"
 
 
-class Inject(models.Model):
-    """A scripted event, due at an offset of exercise time or on a trigger."""
+class Scheduled(models.Model):
+    """What the engine releases: due at an offset of exercise time or on a trigger."""
 
     class Trigger(models.TextChoices):
         AFTER = "after"
         MET = "met"
         MISSED = "missed"
 
-    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="injects")
-    key = models.CharField(max_length=32)
-    order = models.PositiveIntegerField()
     at = models.FloatField(null=True, blank=True, help_text="Exercise seconds after start.")
     trigger = models.CharField(max_length=8, choices=Trigger.choices, blank=True)
     trigger_ref = models.CharField(max_length=32, blank=True, help_text="Inject or expectation key.")
     trigger_delay = models.FloatField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Inject(Scheduled):
+    """A scripted event, due at an offset of exercise time or on a trigger."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="injects")
+    key = models.CharField(max_length=32)
+    order = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=[(k, k) for k in INJECT_KINDS])
     severity = models.CharField(max_length=16, choices=[(s, s) for s in SEVERITIES])
@@ -120,3 +128,40 @@ class Expectation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.event}"
+
+
+class Persona(models.Model):
+    """Someone not at the table whom the control cell plays: an envoy, a chair, the press."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="personas")
+    key = models.CharField(max_length=32)
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120, blank=True)
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "key"], name="unique_persona_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.name}"
+
+
+class MediaItem(Scheduled):
+    """A scripted news-wire item, published by a persona (its outlet) like an inject."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="media")
+    key = models.CharField(max_length=32)
+    order = models.PositiveIntegerField()
+    persona = models.CharField(max_length=32, help_text="The key of the persona that publishes it.")
+    headline = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    to_all = models.BooleanField(default=False)
+    to = models.JSONField(default=list, blank=True, help_text="Team keys, when not to all.")
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "key"], name="unique_media_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.headline}"

@@ -114,7 +114,7 @@ document.addEventListener("keydown", (pressed) => {
 wireForms(room, {
   prepare(form, body) {
     if (form.dataset.command === "outage") return { teams: [body.team_a, body.team_b] };
-    if (form.dataset.command === "adhoc" && !body.to.length) body.to = "all";
+    if (["adhoc", "media"].includes(form.dataset.command) && !body.to.length) body.to = "all";
     if (form.dataset.command === "adjudicate" && !body.consequence) delete body.consequence;
     if (form.dataset.command === "note" && !body.team) delete body.team;
     return body;

@@ -5,9 +5,11 @@
 // events that follow, and both go through apply(), so a page reads the same after a
 // reload. On the room every event is also a feed line, in the words of envelope.summary.
 // A new kind needs an entry here (tests/browser/test_drawings.py checks the list).
+import * as cell from "./drawings/cell.js";
 import * as room from "./drawings/room.js";
 import { drawStatus } from "./drawings/shared.js";
 import * as team from "./drawings/team.js";
+import * as wire from "./drawings/wire.js";
 
 const clock = { team: team.status, room: room.status };
 const hotline = { team: team.hotline, room: null };
@@ -43,6 +45,8 @@ export const DRAWINGS = {
   "jointop.declined": operation,
   "jointop.adjudicated": operation,
   "action.taken": { team: team.action, room: null },
+  "cell.message": { team: cell.team, room: cell.room },
+  "media.published": { team: wire.team, room: wire.room },
   "expectation.met": staffOnly,
   "expectation.missed": staffOnly,
   "rating.given": staffOnly,

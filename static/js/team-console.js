@@ -23,7 +23,12 @@ const page = {
 
 begin(page);
 drawLadder(page);
-wireForms(page.root);
+wireForms(page.root, {
+  prepare(form, body) {
+    if (form.dataset.command === "cell-message" && !body.persona) delete body.persona; // to the cell at large
+    return body;
+  },
+});
 window.setInterval(() => {
   page.now = page.clock.now();
   for (const line of page.hotlines.values()) if (line.data.status === "requested") drawHotline(page, line);

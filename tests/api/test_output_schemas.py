@@ -105,7 +105,7 @@ def read_a_played_run(check: Checked, facilitator: builders.Staff) -> None:
 def play_commands(check: Checked, facilitator: builders.Staff) -> None:
     staff = facilitator.token
     check("post", "/auth/token", body={"username": facilitator.user.username, "password": facilitator.password})
-    scenario = check("post", "/scenarios", staff, builders.document(key="shapes"))
+    scenario = check("post", "/scenarios", staff, builders.document(key="shapes", personas=builders.PERSONAS))
     made = check("post", "/exercises", staff, {"scenario_id": scenario["id"], "name": "Shapes", "speed": 2})
     x = {"exercise_id": made["id"]}
     check("post", "/exercises/{exercise_id}/reset", staff, **x)
@@ -145,6 +145,12 @@ def play_commands(check: Checked, facilitator: builders.Staff) -> None:
     check("post", "/joint-operations/{operation_id}/adjudicate", staff, verdict, operation_id=operation["id"])
 
     check("post", "/exercises/{exercise_id}/actions", token["CAL"], {"kind": "raise_alert", "text": "Alert."}, **x)
+    envoy = {"persona": "UNSG", "to": ["ARC", "BOR"], "text": "Will you talk?", "client_id": "e1"}
+    assert check("post", "/exercises/{exercise_id}/cell-messages", staff, envoy, **x)["from"] == "cell"
+    answer = {"text": "We will.", "persona": "UNSG"}
+    assert check("post", "/exercises/{exercise_id}/cell-messages", token["ARC"], answer, **x)["to"] == ["ARC"]
+    item = {"persona": "WIRE", "headline": "Talks at the pass", "body": "*Both* sides.", "to": ["ARC"]}
+    assert check("post", "/exercises/{exercise_id}/media", staff, item, **x)["source"] == "cell"
     check("post", "/exercises/{exercise_id}/reports", token["ARC"], {"inject": "I1", "text": "Seen."}, **x)
     check("post", "/exercises/{exercise_id}/ratings", staff, {"team": "ARC", "objective": "O1", "rating": "S"}, **x)
     check("post", "/exercises/{exercise_id}/notes", staff, {"text": "Quick call.", "team": "ARC"}, **x)

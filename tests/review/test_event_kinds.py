@@ -94,6 +94,15 @@ def test_every_event_of_a_played_exercise_fits_its_kind(client: Client, karst_ru
         catalogue.trust_moves(envelope, teams)
         catalogue.contacts(envelope)
     # Each writer of event data is walked: services, the adoption by the system, the
-    # expectation engine, and the database function that writes hotline messages.
-    shaped_by_each_writer = {"inject.released", "statement.adopted", "expectation.met", "hotline.message"}
+    # expectation engine, the database function that writes hotline messages, the control
+    # cell, and the news wire's engine and team statements.
+    shaped_by_each_writer = {
+        "inject.released",
+        "statement.adopted",
+        "expectation.met",
+        "hotline.message",
+        "cell.message",
+        "media.published",
+    }
     assert shaped_by_each_writer <= {event.kind for event in logged}
+    assert {e.data["source"] for e in logged if e.kind == "media.published"} == {"scenario", "team"}

@@ -373,9 +373,16 @@ def test_pdf_report_contains_the_exercise_objectives_and_teams(pdf_text):
 def test_pdf_prints_player_markup_as_text(pdf_text):
     flat = " ".join(pdf_text.split())
     # WeasyPrint draws what the template gives it: escaped markup comes out as the characters.
-    # (ESM's marked-up public statement left its rung alone, so the printed log omits it.)
+    # ESM's marked-up public statement left its rung alone, but it went out on the news
+    # wire, whose items the printed log lists.
     assert " ".join(FEEDBACK_TEXT.split()) in flat
-    assert " ".join(ACTION_TEXT.split()) not in flat
+    assert f"public statement by Republic of Esmir: {' '.join(ACTION_TEXT.split())}" in flat
+
+
+def test_pdf_lists_the_news_wire(pdf_text):
+    flat = " ".join(pdf_text.split())
+    assert "News wire M1 from Highland News Agency: “Gunfire reported at Karst Pass crossing”" in flat
+    assert "News wire M2 from Highland News Agency: “Capitals weigh Ulmare offer of talks”" in flat
 
 
 # --- the CSV -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ export { exerciseStatus as status };
 // Politely, after what the reader is saying or the player is typing, except what is
 // addressed to this team and waits on it: an inject and an incoming call (urgent).
 // docs/accessibility.md says why.
-function announce(page, text, envelope, { urgent = false } = {}) {
+export function announce(page, text, envelope, { urgent = false } = {}) {
   if (envelope.seq <= page.config.lastVisibleSeq) return;
   page.root.querySelector(urgent ? "[data-announce=urgent]" : "[data-announce=polite]").textContent = text;
 }
