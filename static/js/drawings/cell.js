@@ -35,7 +35,7 @@ function teamThread(page, persona) {
   if (persona) reply.prepend(el("input", { type: "hidden", name: "persona", value: persona }));
   pane = el("article", { class: "pane cell-thread", "data-cell-thread": key },
     el("header", {}, el("h3", { text: title }), el("small", { text: known?.role ?? (persona ? "" : "everyone not at the table") })),
-    el("ol", { class: "messages", "aria-live": "polite", "data-messages": "" }),
+    el("ol", { class: "messages", "aria-live": "polite", "data-messages": "", tabindex: "0", "aria-label": `Thread with ${title}` }),
     reply);
   place(page.root.querySelector("[data-cell-threads]"), pane);
   return pane;
@@ -63,7 +63,7 @@ function roomThread(page, teamKey) {
   pane = el("article", { class: "pane cell-thread", "data-cell-thread": teamKey },
     el("header", {}, el("h4", { text: teamKey }), el("span", { class: "badge", "data-thread-status": "", hidden: "" }),
       el("small", { "data-thread-wait": "" })),
-    el("ol", { class: "messages", "data-messages": "" }));
+    el("ol", { class: "messages", "data-messages": "", tabindex: "0", "aria-label": `Thread with ${teamKey}` }));
   if (page.root.dataset.role === "facilitator") {
     const id = `cell-reply-${teamKey}`;
     const fields = [el("input", { type: "checkbox", name: "to", value: teamKey, checked: "", hidden: "" }),

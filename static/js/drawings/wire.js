@@ -21,7 +21,8 @@ function story(envelope) {
 export function team(page, envelope) {
   place(page.root.querySelector("[data-wire]"), story(envelope));
   const { data } = envelope;
-  if (data.persona !== page.config.team) announce(page, `On the wire, ${data.persona_name}: ${data.headline}`, envelope);
+  // A team's public statement was read out as its action, just before: once is enough.
+  if (data.source !== "team") announce(page, `On the wire, ${data.persona_name}: ${data.headline}`, envelope);
 }
 
 export function room(page, envelope) {
