@@ -6,7 +6,9 @@ Its own module because both the inject engine (``after``) and the expectation en
 
 from django.db.models import QuerySet
 
-from exercise.models import Exercise, ExerciseInject
+from exercise import events
+from exercise.event_data import InjectScheduledData
+from exercise.models import Event, Exercise, ExerciseInject
 
 
 def pending(exercise: Exercise) -> QuerySet[ExerciseInject]:
@@ -16,7 +18,9 @@ def pending(exercise: Exercise) -> QuerySet[ExerciseInject]:
 def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float) -> int:
     """Make the injects waiting on ``{trigger: ref}`` due ``delay`` after exercise time ``at``.
 
-    The one door for every trigger type. Returns how many injects it scheduled.
+    The one door for every trigger type. Each scheduled inject is an ``inject.scheduled``
+    event for staff: the consoles count down to it from the log. Returns how many injects
+    it scheduled.
     """
     waiting = (
         pending(exercise)
@@ -28,4 +32,18 @@ def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float)
             continue
         item.due_at = at + item.inject.trigger_delay
         item.save(update_fields=["due_at"])
+        events.append(
+            exercise=exercise,
+            kind="inject.scheduled",
+            actor=None,
+            data=InjectScheduledData(
+                key=item.key,
+                title=item.title,
+                due_at=item.due_at,
+                trigger=trigger,
+                ref=ref,
+                delay=item.inject.trigger_delay,
+            ),
+            audience=Event.Audience.STAFF,
+        )
     return len(waiting)

@@ -5,7 +5,9 @@
 // A form says what it sends with data-command and data-path (data-method: another verb);
 // data-confirm asks first; data-done is the confirmation shown (role=status, in the page's
 // [data-confirmation]) when the command succeeded, with {name} filled from the answer or
-// the form's fields ({data.key}: a field of a field); data-reset="false" keeps the fields.
+// the form's fields ({data.key}: a field of a field; {exercise_time|time}: seconds as the
+// clock shows them); data-reset="false" keeps the fields.
+import { formatTime } from "./exercise-socket.js";
 
 function csrfToken() {
   return document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
@@ -42,16 +44,22 @@ function formBody(form, submitter) {
   return body;
 }
 
+const FORMATS = { time: (value) => formatTime(Number(value)) };
+
 function filled(template, values) {
-  return template.replace(/\{([\w.]+)\}/g, (_, path) => String(path.split(".").reduce((value, key) => value?.[key], values) ?? ""));
+  return template.replace(/\{([\w.]+)(?:\|(\w+))?\}/g, (_, path, format) => {
+    const value = path.split(".").reduce((found, key) => found?.[key], values) ?? "";
+    return String(format ? FORMATS[format](value) : value);
+  });
 }
 
 let clearing = null;
 
-function confirmDone(form, values) {
+// Says what a control did, in the page's status region (read out politely), for a while.
+export function confirmDone(text) {
   const region = document.querySelector("[data-confirmation]");
-  if (!region || !form.dataset.done) return;
-  region.textContent = filled(form.dataset.done, values);
+  if (!region || !text) return;
+  region.textContent = text;
   window.clearTimeout(clearing);
   clearing = window.setTimeout(() => { region.textContent = ""; }, 8000);
 }
@@ -72,7 +80,7 @@ export function wireForms(root, { prepare = (form, body) => body, done = () => {
     buttons.forEach((button) => { button.disabled = true; });
     try {
       const answer = await send(form.dataset.path, body, form.dataset.method ?? "POST");
-      confirmDone(form, { ...body, ...answer });
+      if (form.dataset.done) confirmDone(filled(form.dataset.done, { ...body, ...answer }));
       if (form.dataset.reset !== "false") form.reset();
       done(form, answer);
     } catch (failure) {
