@@ -83,7 +83,7 @@ def _inject_scheduled(event: Envelope) -> str:
     fired = {"after": f"after {data['ref']}", "met": f"{data['ref']} met", "missed": f"{data['ref']} missed"}
     delay = f" + {format_duration(data['delay'])}" if data["delay"] else ""
     return (
-        f"Inject {data['key']} “{data['title']}” due at {format_duration(data['due_at'])}"
+        f"Inject {data['key']} “{data['title']}” due at {format_duration(round(data['due_at']))}"
         f" ({fired[data['trigger']]}{delay})"
     )
 

@@ -112,9 +112,10 @@ def in_chromium(exercises_by_size: dict[int, Exercise], demo, repeats: int, port
     from playwright.sync_api import sync_playwright
 
     results: dict[int, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-console-") as logs, Processes(
-        Path(logs), cwd=ROOT, env=dict(os.environ)
-    ) as procs:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-console-") as logs,
+        Processes(Path(logs), cwd=ROOT, env=dict(os.environ)) as procs,
+    ):
         argv = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
         server = procs.start("uvicorn", [*argv, "--ws-per-message-deflate", "false"])
         wait_for_port(port, server, procs.log("uvicorn"))

@@ -292,7 +292,9 @@ def test_release_now_releases_a_pending_inject_once(live_server, open_page):
     expect(row.locator("[data-inject-status]")).to_have_text("pending")
 
     row.get_by_role("button", name="Release now").click()
-    expect(facilitator.get_by_role("status").filter(has_text=re.compile(r"^Inject I1 released at 00:\d\d\.$"))).to_be_visible()
+    expect(
+        facilitator.get_by_role("status").filter(has_text=re.compile(r"^Inject I1 released at 00:\d\d\.$"))
+    ).to_be_visible()
     expect(row.locator("[data-inject-status]")).to_have_text("released")
     expect(row.get_by_role("button", name="Release now")).to_have_count(0)
     other_row = other_tab.locator('tr[data-inject="I1"]')

@@ -113,7 +113,9 @@ def test_the_main_work_fits_one_screen(live_server, open_page, viewport):
         expect(shown).to_be_visible()
         box = shown.bounding_box()
         assert box["x"] + box["width"] <= viewport["width"], key
-        assert shown.evaluate("code => code.scrollWidth <= code.clientWidth && code.closest('td').scrollWidth <= code.closest('td').clientWidth + 1")
+        assert shown.evaluate(
+            "code => code.scrollWidth <= code.clientWidth && code.closest('td').scrollWidth <= code.closest('td').clientWidth + 1"
+        )
     assert board["y"] >= feed["y"] + feed["height"]
 
     if viewport == LAPTOP:
@@ -133,7 +135,9 @@ def test_the_timeline_says_who_receives_what_and_when(live_server, open_page):
     expect(row("I1")).to_contain_text("E1: each of ARC, BOR, hotline requested within 15m · 10 pts")
     # I1 was due at 5:00 and went out at the start: when, and how early.
     expect(row("I1").locator("[data-inject-released]")).to_have_text(re.compile(r"^at 00:0\d \(04:5\d early\)$"))
-    expect(page.locator("[data-next-release]")).to_contain_text("Next release: I3 “Satellite imagery of troop movements” in 59:")
+    expect(page.locator("[data-next-release]")).to_contain_text(
+        "Next release: I3 “Satellite imagery of troop movements” in 59:"
+    )
 
     mark_unreloaded(page)
     row("I3").get_by_role("button", name="Release now").click()
@@ -141,7 +145,9 @@ def test_the_timeline_says_who_receives_what_and_when(live_server, open_page):
     expect(row("I3").locator("[data-inject-status]")).to_have_text("released")
     # I4 waits on I3: its due time comes with inject.scheduled, and the countdown moves to it.
     expect(row("I4").locator("[data-inject-due]")).to_have_text(re.compile(r"^10:\d\d$"))
-    expect(page.locator("[data-next-release]")).to_contain_text("Next release: I4 “Caldera asks for an explanation” in 09:")
+    expect(page.locator("[data-next-release]")).to_contain_text(
+        "Next release: I4 “Caldera asks for an explanation” in 09:"
+    )
 
     # An ad-hoc inject's row says to whom it went, from its event.
     page.keyboard.press("n")
@@ -170,11 +176,15 @@ def test_an_edited_inject_shows_its_new_title_at_once_on_every_console(live_serv
     one.locator('[data-edit="I3"]').get_by_role("button", name="Save changes").click()
     expect(confirmation(one)).to_have_text("Inject I3 saved: “Imagery shows armour at the pass”.")
     for page in (one, other):
-        expect(page.locator('tr[data-inject="I3"] [data-inject-title]')).to_have_text("Imagery shows armour at the pass")
+        expect(page.locator('tr[data-inject="I3"] [data-inject-title]')).to_have_text(
+            "Imagery shows armour at the pass"
+        )
         expect(page.locator('[data-edit="I3"] summary')).to_have_text("I3: Imagery shows armour at the pass")
         assert_not_reloaded(page)
     expect(other.locator("#edit-I3-title")).to_have_value("Imagery shows armour at the pass")
-    expect(other.locator("[data-feed]")).to_contain_text("Inject I3 edited: “Imagery shows armour at the pass” (medium)")
+    expect(other.locator("[data-feed]")).to_contain_text(
+        "Inject I3 edited: “Imagery shows armour at the pass” (medium)"
+    )
 
     # After a reload, the same.
     other.reload()
@@ -226,7 +236,15 @@ def test_the_side_tabs_work_from_the_keyboard(live_server, open_page):
     page = console(open_page, room["facilitator"], room["exercise"])
     tabs = page.get_by_role("tablist", name="Side panels").get_by_role("tab")
     names = tabs.all_inner_texts()
-    assert [name.strip() for name in names] == ["Scores", "Trust", "Evaluation", "Adjudication", "Injects", "Lines", "Teams"]
+    assert [name.strip() for name in names] == [
+        "Scores",
+        "Trust",
+        "Evaluation",
+        "Adjudication",
+        "Injects",
+        "Lines",
+        "Teams",
+    ]
     expect(page.get_by_role("tabpanel")).to_have_count(1)  # the others are hidden
 
     tab(page, "Scores").focus()
