@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from exercise import actions, exercises, hotlines, injects, reports
 from exercise.steps import LADDER
 from tests import builders
-from tests.browser.conftest import TIMEOUT_MS, LiveServer, expect_live, sign_in
+from tests.browser.conftest import LiveServer, expect_live, sign_in
 from tests.browser.test_live_exercise import assert_not_reloaded, mark_unreloaded
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -39,6 +39,9 @@ FOLLOW_UP = {
     "to": ["ARC"],
     "body": "Caldera's ambassador asks what the imagery shows.",
 }
+# Neither the code nor its cell is cut short.
+WHOLE = """code => code.scrollWidth <= code.clientWidth
+  && code.closest("td").scrollWidth <= code.closest("td").clientWidth"""
 MAIN_WORK = {
     "clock and controls": ".room-clock",
     "inject timeline": ".timeline",
@@ -102,9 +105,10 @@ def test_the_main_work_fits_one_screen(live_server, open_page, viewport):
         assert box is not None, name
         assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], f"{name} leaves the screen: {box}"
         assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], f"{name} leaves the screen: {box}"
-    # The feed fills the height it has: its list reaches down to the status board's row.
+    # The feed fills the height it has, down to the status board.
     feed, board = page.locator(".feed-panel").bounding_box(), page.locator(".board").bounding_box()
     assert feed["height"] > viewport["height"] / 3
+    assert board["y"] >= feed["y"] + feed["height"]
 
     # Join codes whole: nothing of them clipped, at any width.
     tab(page, "Teams").click()
@@ -113,10 +117,7 @@ def test_the_main_work_fits_one_screen(live_server, open_page, viewport):
         expect(shown).to_be_visible()
         box = shown.bounding_box()
         assert box["x"] + box["width"] <= viewport["width"], key
-        assert shown.evaluate(
-            "code => code.scrollWidth <= code.clientWidth && code.closest('td').scrollWidth <= code.closest('td').clientWidth + 1"
-        )
-    assert board["y"] >= feed["y"] + feed["height"]
+        assert shown.evaluate(WHOLE), key
 
     if viewport == LAPTOP:
         tab(page, "Scores").click()
@@ -172,24 +173,21 @@ def test_an_edited_inject_shows_its_new_title_at_once_on_every_console(live_serv
     expect(tab(one, "Injects")).to_have_attribute("aria-selected", "true")
     title = one.locator("#edit-I3-title")
     expect(title).to_be_focused()
-    title.fill("Imagery shows armour at the pass")
+    new_title = "Imagery shows armour at the pass"
+    title.fill(new_title)
     one.locator('[data-edit="I3"]').get_by_role("button", name="Save changes").click()
-    expect(confirmation(one)).to_have_text("Inject I3 saved: “Imagery shows armour at the pass”.")
+    expect(confirmation(one)).to_have_text(f"Inject I3 saved: “{new_title}”.")
     for page in (one, other):
-        expect(page.locator('tr[data-inject="I3"] [data-inject-title]')).to_have_text(
-            "Imagery shows armour at the pass"
-        )
-        expect(page.locator('[data-edit="I3"] summary')).to_have_text("I3: Imagery shows armour at the pass")
+        expect(page.locator('tr[data-inject="I3"] [data-inject-title]')).to_have_text(new_title)
+        expect(page.locator('[data-edit="I3"] summary')).to_have_text(f"I3: {new_title}")
         assert_not_reloaded(page)
-    expect(other.locator("#edit-I3-title")).to_have_value("Imagery shows armour at the pass")
-    expect(other.locator("[data-feed]")).to_contain_text(
-        "Inject I3 edited: “Imagery shows armour at the pass” (medium)"
-    )
+    expect(other.locator("#edit-I3-title")).to_have_value(new_title)
+    expect(other.locator("[data-feed]")).to_contain_text(f"Inject I3 edited: “{new_title}” (medium)")
 
     # After a reload, the same.
     other.reload()
     expect_live(other)
-    expect(other.locator('tr[data-inject="I3"] [data-inject-title]')).to_have_text("Imagery shows armour at the pass")
+    expect(other.locator('tr[data-inject="I3"] [data-inject-title]')).to_have_text(new_title)
 
 
 def test_the_feed_filters_by_team_instrument_and_kind(live_server, open_page):
