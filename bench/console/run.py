@@ -8,7 +8,8 @@ services, then, for each:
   scores and the latest window of events (median of ``--repeats``);
 - serves the app with uvicorn (the settings of the environment) and opens the control
   room in Chromium at 1,366 × 768, signed in as the demo facilitator: the time until the
-  page has drawn the whole log from the socket's replay, the time to apply a team filter
+  page has drawn the whole log from the socket's replay (with the times its socket got
+  the first and the last frame, from navigation start), the time to apply a team filter
   to the feed (and to clear it), and the time from posting an evaluation note to its line
   in the feed while the whole log is on the page (bench/console/browser.py).
 
@@ -16,6 +17,8 @@ Prints milliseconds (medians) and the large-to-small ratio, which is what to com
 between machines.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/parley_console python bench/console/run.py
+
+(REDIS_URL too, to serve as in production.) Needs Chromium at /usr/bin/chromium.
 
 ``--reuse`` measures the exercises an earlier run built (named "Bench N") instead of
 building them again; each run adds its live notes to them, and the table gives the size
@@ -125,6 +128,8 @@ def in_chromium(exercises_by_size: dict[int, Exercise], demo, repeats: int, port
             for size, (exercise, teams) in exercises_by_size.items():
                 timings = chromium.measure(page, exercise.pk, exercise.last_seq, teams, repeats)
                 results[size] = {
+                    "first_frame": chromium.median(timings.first_frame),
+                    "last_frame": chromium.median(timings.last_frame),
                     "replay": chromium.median(timings.replay),
                     "filter": chromium.median(timings.filter),
                     "live": chromium.median(timings.live),
@@ -137,6 +142,8 @@ ROWS = {
     "page": "exercise page (server)",
     "scores": "scores (server)",
     "window": "latest 200 events (server)",
+    "first_frame": "socket's first frame (Chromium)",
+    "last_frame": "socket's last frame (Chromium)",
     "replay": "whole log drawn (Chromium)",
     "filter": "team filter applied (Chromium)",
     "live": "live note to feed line (Chromium)",

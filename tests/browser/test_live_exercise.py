@@ -167,7 +167,6 @@ def test_scripted_inject_reaches_its_team_live_and_no_other_team(live_server, op
     expect(facilitator.locator('tr[data-inject="I1"]').get_by_role("button", name="Release now")).to_have_count(0)
     expect(facilitator.locator("[data-feed]")).to_contain_text("inject.released")
     assert_not_reloaded(facilitator)
-    screenshot(facilitator, "facilitator-exercise.png")
 
     # Borealis is not in the inject's `to`. Events reach a page in seq order, so once a
     # later inject for everyone is on its feed, the border incident would be there too.

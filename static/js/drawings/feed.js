@@ -7,7 +7,7 @@
 import { el } from "../dom.js";
 import { formatTime } from "../exercise-socket.js";
 
-const WINDOW = 200; // lines drawn at first, and added each time the list is scrolled to its end
+const WINDOW = 100; // lines drawn at first, and added each time the list is scrolled to its end
 
 export function start(page) {
   const root = page.root;
@@ -59,8 +59,8 @@ export function filter(page, name, value) {
   feed.matching = feed.records.filter((item) => passes(feed.filters, item));
   feed.shown = WINDOW;
   feed.redraw = true;
+  feed.list.parentElement.scrollTop = 0; // before drawing, so as not to force a layout of the new lines
   draw(page);
-  feed.list.parentElement.scrollTop = 0;
   return feed.matching.length;
 }
 
