@@ -1,5 +1,5 @@
 // Tabs as the ARIA Authoring Practices describe them: a tablist of buttons, one panel
-// shown at a time; the arrow keys, Home and End move between tabs and show each at once
+// shown at a time; the left and right arrow keys, Home and End move between tabs and show each at once
 // (the panels are already drawn, so showing one costs nothing); only the selected tab is
 // in the Tab order, and its panel follows it.
 
@@ -22,7 +22,7 @@ export function wireTabs(tablist) {
   });
   tablist.addEventListener("keydown", (pressed) => {
     const at = tabs.indexOf(pressed.target.closest("[role=tab]"));
-    const next = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: tabs.length - 1 }[pressed.key];
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[pressed.key];
     if (at < 0 || next === undefined) return;
     pressed.preventDefault();
     select(tabs[(next + tabs.length) % tabs.length], { focus: true });

@@ -52,9 +52,10 @@ export function injectReleased(page, envelope) {
   const { data, exercise_time: at } = envelope;
   const row = markInject(page, envelope, "released");
   row.querySelector("[data-inject-to]").textContent = data.to.join(", ");
-  if (data.due_at === null || data.due_at === undefined) showDue(row, at);
-  const early = data.due_at !== null && data.due_at !== undefined && data.due_at - at >= 1;
-  row.querySelector("[data-inject-released]").textContent = `at ${formatTime(at)}${early ? ` (${formatTime(data.due_at - at)} early)` : ""}`;
+  const due = data.due_at ?? null; // none for a triggered inject released before its trigger fired
+  if (due !== null) showDue(row, due);
+  const early = due !== null && due - at >= 1;
+  row.querySelector("[data-inject-released]").textContent = `at ${formatTime(at)}${early ? ` (${formatTime(due - at)} early)` : ""}`;
 }
 
 export const injectSkipped = (page, envelope) => markInject(page, envelope, "skipped");
