@@ -126,7 +126,8 @@ def _operation(event: Envelope) -> str:
 
 def _action(event: Envelope) -> str:
     data = event["data"]
-    return f"{data['team']} {_words(data['kind'])} (rung {data['escalation']}){_said(data)}"
+    # The rung the move reached, by number and name (the name as the log recorded it).
+    return f"{data['team']} {_words(data['kind'])} (rung {data['escalation']} · {data['rung']}){_said(data)}"
 
 
 def _expectation(event: Envelope) -> str:
