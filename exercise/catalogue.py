@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exercise import event_data as d
+from exercise.durations import format_duration
 from exercise.models.events import Event
 
 Envelope = Mapping[str, Any]
@@ -77,6 +78,16 @@ def _inject_released(event: Envelope) -> str:
     return f"Inject {data['key']} “{data['title']}” ({data['severity']}) to {', '.join(data['to'])}"
 
 
+def _inject_scheduled(event: Envelope) -> str:
+    data = event["data"]
+    fired = {"after": f"after {data['ref']}", "met": f"{data['ref']} met", "missed": f"{data['ref']} missed"}
+    delay = f" + {format_duration(data['delay'])}" if data["delay"] else ""
+    return (
+        f"Inject {data['key']} “{data['title']}” due at {format_duration(round(data['due_at']))}"
+        f" ({fired[data['trigger']]}{delay})"
+    )
+
+
 def _hotline(event: Envelope) -> str:
     data = event["data"]
     return f"Hotline {data['from']} – {data['to']} {_verb(event)}"
@@ -115,7 +126,8 @@ def _operation(event: Envelope) -> str:
 
 def _action(event: Envelope) -> str:
     data = event["data"]
-    return f"{data['team']} {_words(data['kind'])} (rung {data['escalation']}){_said(data)}"
+    # The rung the move reached, by number and name (the name as the log recorded it).
+    return f"{data['team']} {_words(data['kind'])} (rung {data['escalation']} · {data['rung']}){_said(data)}"
 
 
 def _expectation(event: Envelope) -> str:
@@ -273,6 +285,15 @@ KINDS: dict[str, Kind] = {
             key_move=True,
             consoles=CONTROL_ROOM,
         ),
+        _kind(
+            "inject.edited",
+            d.InjectEditedData,
+            _STAFF,
+            (STAFF,),
+            lambda e: f"Inject {e['data']['key']} edited: “{e['data']['title']}” ({e['data']['severity']})",
+            consoles=CONTROL_ROOM,
+        ),
+        _kind("inject.scheduled", d.InjectScheduledData, _STAFF, (STAFF,), _inject_scheduled, consoles=CONTROL_ROOM),
         _kind(
             "report.submitted",
             d.ReportData,

@@ -47,6 +47,27 @@ class InjectSkippedData(EventData):
     reason: str
 
 
+class InjectEditedData(EventData):
+    """A pending inject as the facilitator left it: what its release will send."""
+
+    key: str
+    title: str
+    body: str
+    severity: str
+
+
+class InjectScheduledData(EventData):
+    """A triggered inject made due: its trigger fired (``after`` an inject, or an
+    expectation ``met`` or ``missed``), and it goes out ``delay`` later."""
+
+    key: str
+    title: str
+    due_at: float = Field(description="the exercise time it is due at, in seconds")
+    trigger: Literal["after", "met", "missed"]
+    ref: str = Field(description="the inject or expectation key of the trigger")
+    delay: float
+
+
 class ReportData(EventData):
     report: int
     inject: str

@@ -14,7 +14,7 @@ from django.db import transaction
 from exercise import clock, events, expectations, triggers, wire
 from exercise.commands import free_key
 from exercise.errors import Invalid, InvalidState, NotFound
-from exercise.event_data import InjectReleasedData, InjectSkippedData
+from exercise.event_data import InjectEditedData, InjectReleasedData, InjectSkippedData
 from exercise.markdown_text import render_markdown
 from exercise.models import Event, Exercise, ExerciseInject, ExerciseMedia, Team
 from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
@@ -106,17 +106,25 @@ def skip(*, caller: Caller, exercise_id: int, key: str, reason: str) -> Event:
 
 
 def edit(*, caller: Caller, exercise_id: int, key: str, title: str, body: str, severity: str) -> ExerciseInject:
-    """Change a pending inject's title, text or severity; the release sends the edited one."""
+    """Change a pending inject's title, text or severity; the release sends the edited one.
+    The edit is an event for staff, so every console shows the new title at once."""
     require_role(caller, Role.FACILITATOR)
     problems = _content_problems(title, body, severity)
     if problems:
         raise Invalid("The inject has problems.", problems)
     with transaction.atomic():
-        _exercise, item = _still_pending(exercise_id, key, "edited")
+        exercise, item = _still_pending(exercise_id, key, "edited")
         item.title = title.strip()
         item.body_override = body
         item.severity_override = severity
         item.save(update_fields=["title", "body_override", "severity_override"])
+        events.append(
+            exercise=exercise,
+            kind="inject.edited",
+            actor=caller,
+            data=InjectEditedData(key=key, title=item.title, body=body, severity=severity),
+            audience=Event.Audience.STAFF,
+        )
         return item
 
 

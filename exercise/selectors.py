@@ -5,11 +5,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from exercise import clock
+from exercise.durations import format_duration
 from exercise.envelopes import visible_after
-from exercise.models import Exercise, Persona, Scenario
+from exercise.models import Exercise, Expectation, Inject, Persona, Scenario
 from exercise.roles import Caller, Role, require_in_exercise, require_staff
 from exercise.scenarios import scenario_spec
 from exercise.scoring import scoreboard
+from exercise.steps import LADDER
 
 
 def scenarios(*, caller: Caller) -> QuerySet[Scenario]:
@@ -66,9 +68,11 @@ def control_room(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
     require_staff(caller)
     return {
         "objectives": list(exercise.scenario.objectives.all()),
+        "plan": inject_plan(exercise),
         # The scripted injects, for the edit forms and the consequence choices; the page
         # removes each one when its release or skip arrives.
         "scripted": list(exercise.injects.filter(inject__isnull=False).select_related("inject")),
+        "ladder": LADDER,
     }
 
 
@@ -85,3 +89,39 @@ def control_cell(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
             for m in exercise.scenario.media.all()
         ],
     }
+
+
+def inject_plan(exercise: Exercise) -> list[dict[str, Any]]:
+    """The inject timeline as the scenario plans it: each inject's due time (or trigger),
+    who receives it and what it expects. Whether it went out, when, and to whom an ad-hoc
+    one went, the page reads from the log."""
+    items = exercise.injects.select_related("inject").prefetch_related("inject__expectations")
+    every_team = [team.key for team in exercise.teams.all()]
+    plan = []
+    for item in items:
+        inject = item.inject
+        plan.append(
+            {
+                "key": item.key,
+                "title": item.title,
+                "due_at": item.due_at,
+                "to": [] if inject is None else (every_team if inject.to_all else list(inject.to)),
+                "trigger": _trigger_words(inject) if inject is not None and inject.trigger else "",
+                "expectations": [_expectation_words(e) for e in inject.expectations.all()] if inject else [],
+            }
+        )
+    return plan
+
+
+def _trigger_words(inject: Inject) -> str:
+    fired = {"after": f"after {inject.trigger_ref}", "met": f"when {inject.trigger_ref} is met"}
+    words = fired.get(inject.trigger, f"when {inject.trigger_ref} is missed")
+    return f"{words} + {format_duration(inject.trigger_delay)}" if inject.trigger_delay else words
+
+
+def _expectation_words(expectation: Expectation) -> str:
+    teams = ", ".join(expectation.teams)
+    who = f"each of {teams}" if expectation.mode == Expectation.Mode.EACH else f"any of {teams}"
+    points = f" · {expectation.points} pts" if expectation.points else ""
+    event = expectation.event.replace(".", " ").replace("_", " ")
+    return f"{expectation.key}: {who}, {event} within {format_duration(expectation.within)}{points}"

@@ -1,13 +1,15 @@
 """The escalation ladder: its rungs, and how far each kind of action moves a team."""
 
-# Rungs run from 0 (routine posture) to 5 (forces committed). A scenario may change how
-# far an action moves a team in its `scoring.escalation` section.
+# Rungs run from 0 (routine posture) to 5 (maximum readiness). Each names a level of
+# posture, never a move: raising the alert and deploying forces both climb one rung, so a
+# rung named for one of them ("Raised alert") would contradict a team that reached it by
+# the other. A scenario may change how far an action moves a team (`scoring.escalation`).
 LADDER = (
     "Routine posture",
     "Heightened vigilance",
-    "Raised alert",
-    "Forces deployed",
+    "Elevated readiness",
     "High readiness",
-    "Forces committed",
+    "Crisis posture",
+    "Maximum readiness",
 )
 ACTION_STEPS = {"raise_alert": 1, "lower_alert": -1, "deploy_forces": 1, "withdraw_forces": -1, "public_statement": 0}

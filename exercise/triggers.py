@@ -6,7 +6,9 @@ Its own module because both the inject engine (``after``) and the expectation en
 
 from django.db.models import QuerySet
 
-from exercise.models import Exercise, ExerciseInject, ExerciseMedia
+from exercise import events
+from exercise.event_data import InjectScheduledData
+from exercise.models import Event, Exercise, ExerciseInject, ExerciseMedia
 from exercise.models.scenarios import Scheduled
 
 
@@ -22,7 +24,9 @@ def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float)
     """Make the injects and media items waiting on ``{trigger: ref}`` due ``delay`` after
     exercise time ``at``.
 
-    The one door for every trigger type. Returns how many items it scheduled.
+    The one door for every trigger type. Each scheduled inject is an ``inject.scheduled``
+    event for staff: the consoles count down to it from the log. Returns how many items
+    it scheduled.
     """
     injects = (
         pending(exercise)
@@ -43,4 +47,19 @@ def schedule_triggered(*, exercise: Exercise, trigger: str, ref: str, at: float)
             continue
         row.due_at = at + scripted.trigger_delay
         row.save(update_fields=["due_at"])
+        if isinstance(row, ExerciseInject):
+            events.append(
+                exercise=exercise,
+                kind="inject.scheduled",
+                actor=None,
+                data=InjectScheduledData(
+                    key=row.key,
+                    title=row.title,
+                    due_at=row.due_at,
+                    trigger=trigger,
+                    ref=ref,
+                    delay=scripted.trigger_delay,
+                ),
+                audience=Event.Audience.STAFF,
+            )
     return len(waiting)

@@ -12,6 +12,7 @@ from exercise.errors import DomainError
 from exercise.models import Rating
 from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
 from exercise.roles import Role
+from facilitator import room
 from facilitator.access import staff_page
 
 
@@ -37,8 +38,10 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
     context = {
         "exercise": exercise,
         "detail": detail,
-        "plan": detail["injects"],
         "families": catalogue.families(),
+        "kinds": list(catalogue.KINDS),
+        "side_tabs": room.side_tabs(caller.role),
+        "shortcuts": room.shortcuts(caller.role),
         **selectors.control_room(caller=caller, exercise=exercise),
         **selectors.control_cell(caller=caller, exercise=exercise),
         "can_control": caller.role == Role.FACILITATOR,

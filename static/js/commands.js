@@ -5,9 +5,11 @@
 // A form says what it sends with data-command and data-path (data-method: another verb);
 // data-confirm asks first; data-done is the confirmation shown (role=status, in the page's
 // [data-confirmation]) when the command succeeded, with {name} filled from the answer or
-// the form's fields ({data.key}: a field of a field); data-reset="false" keeps the fields;
-// data-go is the address to open once the command succeeded, filled from the answer the
-// same way (e.g. "/facilitator/exercises/{id}/"), and its confirmation is shown there.
+// the form's fields ({data.key}: a field of a field; {exercise_time|time}: seconds as the
+// clock shows them); data-reset="false" keeps the fields; data-go is the address to open
+// once the command succeeded, filled from the answer the same way (e.g.
+// "/facilitator/exercises/{id}/"), and its confirmation is shown there.
+import { formatTime } from "./exercise-socket.js";
 
 function csrfToken() {
   return document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
@@ -44,33 +46,39 @@ function formBody(form, submitter) {
   return body;
 }
 
+const FORMATS = { time: (value) => formatTime(Number(value)) };
+
 function filled(template, values) {
-  return template.replace(/\{([\w.]+)\}/g, (_, path) => String(path.split(".").reduce((value, key) => value?.[key], values) ?? ""));
+  return template.replace(/\{([\w.]+)(?:\|(\w+))?\}/g, (_, path, format) => {
+    const value = path.split(".").reduce((found, key) => found?.[key], values) ?? "";
+    return String(format ? FORMATS[format](value) : value);
+  });
 }
 
 let clearing = null;
 // A confirmation carried to the page a command opens (data-go), for one showing there.
 const CARRIED = "parley-confirmation";
 
-function showConfirmation(text) {
+// Says what a control did, in the page's status region (read out politely), for a while.
+export function confirmDone(text) {
   const region = document.querySelector("[data-confirmation]");
-  if (!region) return;
+  if (!region || !text) return;
   region.textContent = text;
   window.clearTimeout(clearing);
   clearing = window.setTimeout(() => { region.textContent = ""; }, 8000);
 }
 
-function confirmDone(form, values) {
+function confirmCommand(form, values) {
   if (!form.dataset.done) return;
   const text = filled(form.dataset.done, values);
   if (form.dataset.go) window.sessionStorage.setItem(CARRIED, text);
-  else showConfirmation(text);
+  else confirmDone(text);
 }
 
 const carried = window.sessionStorage.getItem(CARRIED);
 if (carried) {
   window.sessionStorage.removeItem(CARRIED);
-  showConfirmation(carried);
+  confirmDone(carried);
 }
 
 // Every form with data-command posts to its data-path; handlers may adjust the body.
@@ -89,7 +97,7 @@ export function wireForms(root, { prepare = (form, body) => body, done = () => {
     buttons.forEach((button) => { button.disabled = true; });
     try {
       const answer = await send(form.dataset.path, body, form.dataset.method ?? "POST");
-      confirmDone(form, { ...body, ...answer });
+      confirmCommand(form, { ...body, ...answer });
       if (form.dataset.reset !== "false") form.reset();
       done(form, answer);
       if (form.dataset.go) window.location.assign(filled(form.dataset.go, answer));

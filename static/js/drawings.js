@@ -3,9 +3,12 @@
 // nothing beyond the room's feed line, or the kind never reaches that console). A page's
 // first state is the socket's replay of the log from seq 0 and its live updates are the
 // events that follow, and both go through apply(), so a page reads the same after a
-// reload. On the room every event is also a feed line, in the words of envelope.summary.
+// reload. On the room every event is also a feed line, in the words of envelope.summary
+// (drawings/feed.js), and moves the status board (drawings/board.js).
 // A new kind needs an entry here (tests/browser/test_drawings.py checks the list).
+import * as board from "./drawings/board.js";
 import * as cell from "./drawings/cell.js";
+import * as feed from "./drawings/feed.js";
 import * as room from "./drawings/room.js";
 import { drawStatus } from "./drawings/shared.js";
 import * as team from "./drawings/team.js";
@@ -27,6 +30,8 @@ export const DRAWINGS = {
   "exercise.ended": clock,
   "inject.released": { team: team.inject, room: room.injectReleased },
   "inject.skipped": { team: null, room: room.injectSkipped },
+  "inject.edited": { team: null, room: room.injectEdited },
+  "inject.scheduled": { team: null, room: room.injectScheduled },
   "report.submitted": { team: team.report, room: null },
   "hotline.requested": hotline,
   "hotline.accepted": hotline,
@@ -58,12 +63,19 @@ export const DRAWINGS = {
 export function begin(page) {
   page.status = "draft"; // until an exercise.* event says otherwise
   page.ready = page.firstStateSeq === 0;
+  if (page.console === "room") {
+    feed.start(page);
+    board.start(page);
+  }
   drawStatus(page);
 }
 
 export function apply(page, envelope) {
   DRAWINGS[envelope.kind]?.[page.console]?.(page, envelope);
-  if (page.console === "room") room.feedLine(page, envelope);
+  if (page.console === "room") {
+    feed.record(page, envelope);
+    board.follow(page, envelope);
+  }
   if (!page.ready && envelope.seq >= page.firstStateSeq) {
     page.ready = true; // the first state is drawn: status-dependent controls may show
     drawStatus(page);

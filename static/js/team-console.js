@@ -29,6 +29,11 @@ wireForms(page.root, {
     return body;
   },
 });
+// Leaving asks first (a native confirm: keyboard and screen-reader ready): a stray press
+// must not drop a player out of the exercise.
+document.querySelector("form[data-leave]").addEventListener("submit", (submitted) => {
+  if (!window.confirm(submitted.currentTarget.dataset.confirm)) submitted.preventDefault();
+});
 window.setInterval(() => {
   page.now = page.clock.now();
   for (const line of page.hotlines.values()) if (line.data.status === "requested") drawHotline(page, line);

@@ -84,3 +84,17 @@ def test_only_a_facilitator_edits(api, running, role):
 def test_a_player_cannot_edit(api, running):
     joined = builders.player(running.teams.get(key="ARC"))
     assert patch(api, running.pk, "I1", EDIT, joined.token).status_code == 403
+
+
+def test_an_edit_is_an_event_for_staff_only(api, facilitator, running):
+    """Every console shows the new title at once: the edit is in the log, for staff."""
+    player = builders.player(running.teams.get(key="ARC"))
+    assert patch(api, running.pk, "I1", EDIT, facilitator.token).status_code == 200
+
+    edited = Event.objects.get(exercise=running, kind="inject.edited")
+    assert edited.audience == Event.Audience.STAFF
+    assert edited.data == {"key": "I1", "title": EDIT["title"], "body": EDIT["body"], "severity": "critical"}
+    log = f"/api/v1/exercises/{running.pk}/events?after=0"
+    seen_by_staff = {e["kind"]: e["summary"] for e in api.get(log, facilitator.token).json()}
+    assert seen_by_staff["inject.edited"] == f"Inject I1 edited: “{EDIT['title']}” (critical)"
+    assert "inject.edited" not in {e["kind"] for e in api.get(log, player.token).json()}

@@ -67,6 +67,9 @@ def test_the_console_drives_an_exercise_and_the_scoreboard_follows(live_server, 
         jointops.answer(caller=bor.caller, operation_id=operation.pk, accept=True)
 
     live_server.run(propose_and_join)
+    # The queue's tab counts what waits; the card is in it.
+    expect(console.locator("[data-tab-count=adjudication]")).to_have_text("1", timeout=TIMEOUT_MS)
+    console.get_by_role("tab", name="Adjudication").click()
     card = console.locator("[data-adjudication] [data-operation]")
     expect(card).to_have_count(1, timeout=TIMEOUT_MS)
     card.get_by_label("Succeeded").check()
@@ -74,13 +77,17 @@ def test_the_console_drives_an_exercise_and_the_scoreboard_follows(live_server, 
     card.get_by_role("button", name="Adjudicate").click()
     expect(card).to_have_count(0, timeout=TIMEOUT_MS)
     # hotline.requested +0.5 for BOR's trust in ARC, then a successful patrol +2 each way.
+    expect(console.locator("[data-tab-count=adjudication]")).to_be_hidden()
+    console.get_by_role("tab", name="Trust").click()
     trust = console.locator("[data-trust] tbody tr", has_text="BOR").locator("td").first
     expect(trust).to_have_text("2.5", timeout=TIMEOUT_MS)
 
-    console.get_by_label("Team").first.select_option("ARC")
+    console.get_by_role("tab", name="Evaluation").click()
+    console.locator("#rate-team").select_option("ARC")
     console.locator("input[name=rating][value=P]").check()
     console.get_by_label("Note", exact=True).fill("Called within two minutes.")
     console.get_by_role("button", name="Record rating").click()
+    console.get_by_role("tab", name="Scores").click()
     expect(arc_row).to_contain_text("O1: P", timeout=TIMEOUT_MS)
 
     # The player who took part sees the narrative on the team console.

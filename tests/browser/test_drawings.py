@@ -88,7 +88,8 @@ def reload_and_replay(page: Page) -> None:
 
 
 def texts(page: Page, selectors: tuple[str, ...]) -> dict[str, str]:
-    return {selector: page.locator(selector).inner_text() for selector in selectors}
+    """The text of each panel, whether or not its side tab is the one shown."""
+    return {selector: page.locator(selector).text_content() for selector in selectors}
 
 
 ROOM_PANELS = (
@@ -120,8 +121,10 @@ def test_after_a_reload_nothing_is_drawn_twice(live_server, open_page):
     expect_live(arc)
 
     # The facilitator's part, through the console's own forms.
+    facilitator.get_by_role("tab", name="Evaluation").click()
     facilitator.get_by_label("Observation").fill(NOTE)
     facilitator.get_by_role("button", name="Add note").click()
+    facilitator.get_by_role("tab", name="Lines").click()
     facilitator.get_by_role("button", name="Cut line").click()
     facilitator.locator('tr[data-inject="I2"]').get_by_role("button", name="Release now").click()
     expect(facilitator.locator("[data-notes] li")).to_have_count(1, timeout=TIMEOUT_MS)

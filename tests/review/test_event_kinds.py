@@ -21,6 +21,8 @@ CONTRACT_KINDS = {
     "exercise.ended",
     "inject.released",
     "inject.skipped",
+    "inject.edited",
+    "inject.scheduled",
     "report.submitted",
     "hotline.requested",
     "hotline.accepted",

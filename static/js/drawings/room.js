@@ -1,6 +1,7 @@
 // How events are drawn on the facilitator console (the control room). Each function takes
 // the page (see control-room.js) and one envelope; the same function draws the replayed
-// first state and the live updates. Every event is also a line of the feed (feedLine).
+// first state and the live updates. Every event is also a line of the feed (feed.js) and
+// moves the status board (board.js).
 import { el } from "../dom.js";
 import { formatTime } from "../exercise-socket.js";
 import { exerciseStatus, place, words } from "./shared.js";
@@ -12,7 +13,7 @@ export function status(page, envelope) {
   if (speed && document.activeElement !== speed) speed.value = String(envelope.data.speed);
 }
 
-// Injects: the plan's rows are the server's; their status comes from the events ------------
+// The inject timeline: the plan's rows are the server's; the events redraw them ---------------
 
 function injectRow(page, envelope) {
   const existing = page.root.querySelector(`[data-inject="${CSS.escape(envelope.data.key)}"]`);
@@ -22,8 +23,6 @@ function injectRow(page, envelope) {
   row.dataset.inject = envelope.data.key;
   row.querySelector("[data-inject-key]").textContent = envelope.data.key;
   row.querySelector("[data-inject-title]").textContent = envelope.data.title;
-  row.querySelector("[data-seconds]").dataset.seconds = String(envelope.exercise_time);
-  row.querySelector("[data-seconds]").textContent = formatTime(envelope.exercise_time);
   page.root.querySelector("[data-inject-rows]").append(row);
   return row;
 }
@@ -33,14 +32,54 @@ function markInject(page, envelope, status) {
   const badge = row.querySelector("[data-inject-status]");
   badge.textContent = status;
   badge.className = `badge inject-${status}`;
+  delete row.dataset.due; // no longer counted down to
   for (const control of row.querySelectorAll("[data-pending-only]")) control.remove();
   const key = CSS.escape(envelope.data.key);
   page.root.querySelector(`[data-edit="${key}"]`)?.remove();
   for (const option of page.root.querySelectorAll(`select[name=consequence] option[value="${key}"]`)) option.remove();
+  return row;
 }
 
-export const injectReleased = (page, envelope) => markInject(page, envelope, "released");
+function showDue(row, seconds) {
+  const due = row.querySelector("[data-inject-due]");
+  due.dataset.seconds = String(seconds);
+  due.textContent = formatTime(seconds);
+}
+
+// Released: to whom (an ad-hoc inject's recipients are known only from here), and when,
+// with how early when it went out before its due time.
+export function injectReleased(page, envelope) {
+  const { data, exercise_time: at } = envelope;
+  const row = markInject(page, envelope, "released");
+  row.querySelector("[data-inject-to]").textContent = data.to.join(", ");
+  const due = data.due_at ?? null; // none for a triggered inject released before its trigger fired
+  if (due !== null) showDue(row, due);
+  const early = due !== null && due - at >= 1;
+  row.querySelector("[data-inject-released]").textContent = `at ${formatTime(at)}${early ? ` (${formatTime(due - at)} early)` : ""}`;
+}
+
 export const injectSkipped = (page, envelope) => markInject(page, envelope, "skipped");
+
+// A triggered inject made due: the timeline shows when, and counts down to it.
+export function injectScheduled(page, envelope) {
+  const row = injectRow(page, envelope);
+  row.dataset.due = String(envelope.data.due_at);
+  showDue(row, envelope.data.due_at);
+}
+
+// An edited inject: the new title in its row and edit form on every console at once.
+export function injectEdited(page, envelope) {
+  const { data } = envelope;
+  injectRow(page, envelope).querySelector("[data-inject-title]").textContent = data.title;
+  const edit = page.root.querySelector(`[data-edit="${CSS.escape(data.key)}"]`);
+  if (!edit) return;
+  edit.querySelector("[data-edit-summary]").textContent = `${data.key}: ${data.title}`;
+  const form = edit.querySelector("form");
+  if (form.contains(document.activeElement)) return; // never overwrite what someone is typing
+  form.elements.title.value = data.title;
+  form.elements.body.value = data.body;
+  form.elements.severity.value = data.severity;
+}
 
 // Hotline outages: hotline.cut lists the outage with its Restore, hotline.restored removes it.
 
@@ -58,7 +97,7 @@ export function outage(page, envelope) {
 }
 
 // The adjudication queue: jointop.* carry the whole operation; it waits while its status
-// is awaiting_adjudication.
+// is awaiting_adjudication. The queue's tab counts the waiting ones.
 
 export function operation(page, envelope) {
   const queue = page.root.querySelector("[data-adjudication]");
@@ -67,7 +106,11 @@ export function operation(page, envelope) {
   const waiting = queue.querySelector(`[data-operation="${data.operation}"]`);
   if (data.status !== "awaiting_adjudication") waiting?.remove();
   else if (!waiting) queue.append(adjudicationCard(page, data));
-  queue.querySelector("[data-empty]").hidden = queue.querySelector("[data-operation]") !== null;
+  const count = queue.querySelectorAll("[data-operation]").length;
+  queue.querySelector("[data-empty]").hidden = count > 0;
+  const badge = page.root.querySelector("[data-tab-count=adjudication]");
+  badge.textContent = String(count);
+  badge.hidden = count === 0;
 }
 
 function adjudicationCard(page, data) {
@@ -94,44 +137,4 @@ export function note(page, envelope) {
   const { data } = envelope;
   place(notes, el("li", { "data-seq": String(envelope.seq) }, el("time", { text: formatTime(envelope.exercise_time) }), " ",
     el("strong", { text: data.author }), `${data.team ? ` on ${data.team}` : ""}: ${data.text}`));
-}
-
-// The feed: one line per event, in the words of envelope.summary (the review's words) --------
-
-const FEED_LENGTH = 1000;
-
-function teamsOf(envelope) {
-  const { data, actor } = envelope;
-  return new Set([actor.team, data.team, data.from, data.to, data.proposer, data.met_by, ...(data.teams ?? []),
-    ...(data.participants ?? []), ...(data.partners ?? []), ...(Array.isArray(data.to) ? data.to : [])]
-    .filter((key) => typeof key === "string" && key));
-}
-
-export function filterLine(page, line) {
-  const { team, kind } = page.filters;
-  line.hidden = !((!team || line.dataset.teams.split(" ").includes(team)) && (!kind || line.dataset.kind.startsWith(kind)));
-}
-
-function line(page, envelope) {
-  const item = el("li", { "data-kind": envelope.kind, "data-teams": [...teamsOf(envelope)].join(" "), "data-seq": String(envelope.seq) },
-    el("time", { text: formatTime(envelope.exercise_time) }), " ", el("code", { text: envelope.kind }), " ", el("span", { text: envelope.summary }));
-  filterLine(page, item);
-  return item;
-}
-
-// The newest events at the top; the oldest drop off the bottom past FEED_LENGTH lines
-// ("Load earlier events" brings them back, see olderLines).
-export function feedLine(page, envelope) {
-  const feed = page.root.querySelector("[data-feed]");
-  place(feed, line(page, envelope));
-  while (feed.children.length > FEED_LENGTH + page.olderShown) feed.lastElementChild.remove();
-  const oldest = Number(feed.lastElementChild.dataset.seq);
-  page.root.querySelector("[data-older]").hidden = oldest <= 1;
-}
-
-export function olderLines(page, envelopes) {
-  const feed = page.root.querySelector("[data-feed]");
-  for (const envelope of [...envelopes].reverse()) feed.append(line(page, envelope));
-  page.olderShown += envelopes.length;
-  page.root.querySelector("[data-older]").hidden = envelopes.length === 0 || envelopes[0].seq <= 1;
 }

@@ -16,6 +16,11 @@ export function announce(page, text, envelope, { urgent = false } = {}) {
   page.root.querySelector(urgent ? "[data-announce=urgent]" : "[data-announce=polite]").textContent = text;
 }
 
+// A list that scrolls within its pane once it is long: reachable by keyboard and named.
+function scrolling(tag, label, attributes) {
+  return el(tag, { ...attributes, tabindex: "0", "aria-label": label });
+}
+
 function messageLine(envelope) {
   return el("li", { "data-seq": String(envelope.seq) }, el("strong", { text: `${sender(envelope.actor)}: ` }), envelope.data.text);
 }
@@ -60,7 +65,7 @@ function hotlinePane(page, data) {
   const pane = el("article", { class: "pane hotline", "data-hotline": String(data.hotline) });
   pane.append(
     el("header", {}, el("h3", { text: `${other} · ${page.names[other]}` }), el("span", { class: "badge", "data-status": "" }), el("small", { "data-waited": "" })),
-    el("ol", { class: "messages", "aria-live": "polite", tabindex: "0", "aria-label": `Messages with ${other}`, "data-messages": "" }),
+    scrolling("ol", `Messages with ${other}`, { class: "messages", "aria-live": "polite", "data-messages": "" }),
     commandForm("hotline-message", `/api/v1/hotlines/${data.hotline}/messages`, textField(`hotline-${data.hotline}-text`, `Message to ${other}`), "Send"),
     commandForm("hotline-close", `/api/v1/hotlines/${data.hotline}/close`, [], "Close line"),
   );
@@ -130,8 +135,8 @@ export function dialogue(page, envelope) {
     pane = el("article", { class: "pane dialogue", "data-dialogue": String(data.dialogue) },
       el("header", {}, el("h3", { text: data.title }), el("small", { text: data.participants.join(", ") })),
       el("div", { class: "adopted", "data-adopted": "" }),
-      el("ol", { class: "messages", "aria-live": "polite", tabindex: "0", "aria-label": `Messages in ${data.title}`, "data-messages": "" }),
-      el("ul", { class: "statements", "data-statements": "" }),
+      scrolling("ol", `Messages in ${data.title}`, { class: "messages", "aria-live": "polite", "data-messages": "" }),
+      scrolling("ul", `Statements in ${data.title}`, { class: "statements", "data-statements": "" }),
       commandForm("dialogue-message", `/api/v1/dialogues/${data.dialogue}/messages`, textField(`dialogue-${data.dialogue}-text`, "Speak in this dialogue"), "Send"),
       commandForm("statement", `/api/v1/dialogues/${data.dialogue}/statements`, textField(`dialogue-${data.dialogue}-statement`, "Propose a statement"), "Propose"));
     page.dialogues.set(data.dialogue, pane);
@@ -216,7 +221,8 @@ export function action(page, envelope) {
   drawLadder(page);
   const line = el("li", { "data-seq": String(envelope.seq), "data-action": data.kind },
     el("time", { text: formatTime(envelope.exercise_time) }), " ",
-    el("strong", { text: `${data.team} · ${page.names[data.team] ?? data.team}` }), ` ${words(data.kind)}${envelope.actor.player ? ` · ${envelope.actor.player}` : ""}`);
+    el("strong", { text: `${data.team} · ${page.names[data.team] ?? data.team}` }), ` ${words(data.kind)}${envelope.actor.player ? ` · ${envelope.actor.player}` : ""}`,
+    el("small", { class: "rung", text: ` → ${data.escalation} · ${data.rung}` }));
   if (data.text) line.append(el("blockquote", { text: data.text }));
   place(page.root.querySelector("[data-actions]"), line);
   if (data.team !== page.config.team) {
