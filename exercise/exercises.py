@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from exercise import clock, events, expectations
 from exercise.errors import Invalid, InvalidState, NotFound
-from exercise.event_data import ClockData, SpeedData
+from exercise.event_data import ClockData, InjectEditedData, SpeedData
 from exercise.models import Event, Exercise, ExerciseInject, ExerciseMedia, Inject, Scenario, ScenarioTeam, Team
 from exercise.roles import Caller, Role, require_role
 
@@ -79,6 +79,7 @@ def reset_draft(*, caller: Caller, exercise_id: int) -> Exercise:
                 "Duplicate it to run the scenario again."
             )
         codes = dict(exercise.teams.values_list("key", "join_code"))
+        edited = [item.key for item in exercise.injects.select_related("inject") if _was_edited(item)]
         exercise.teams.all().delete()  # their players and the players' tokens with them
         exercise.injects.all().delete()
         exercise.media.all().delete()
@@ -86,7 +87,22 @@ def reset_draft(*, caller: Caller, exercise_id: int) -> Exercise:
         # so that the next event's `prev` follows it.
         seen = exercise.events.filter(audience=Event.Audience.EVERYONE).aggregate(last=Max("seq"))["last"] or 0
         _populate(exercise, lambda team: codes[team.key], last_visible_seq=seen)
+        # The consoles draw the timeline from the log, where the edits stand: each undone
+        # edit is an edit back to the script, so every console (and a reload) shows it.
+        for item in exercise.injects.filter(key__in=edited).select_related("inject"):
+            scripted = item.inject
+            assert scripted is not None  # the scenario's injects only
+            undone = InjectEditedData(key=item.key, title=item.title, body=scripted.body, severity=scripted.severity)
+            staff = Event.Audience.STAFF
+            events.append(exercise=exercise, kind="inject.edited", actor=caller, data=undone, audience=staff)
     return exercise
+
+
+def _was_edited(item: ExerciseInject) -> bool:
+    scripted = item.inject
+    return scripted is not None and (
+        item.title != scripted.title or bool(item.body_override) or bool(item.severity_override)
+    )
 
 
 def _with_fresh_codes(create: Callable[[], Exercise]) -> Exercise:

@@ -107,7 +107,11 @@ def test_reset_puts_a_draft_back_as_its_scenario_made_it(api, facilitator, exerc
     assert (i2.body_override, i2.severity_override) == (None, "")
     assert not Player.objects.filter(team__exercise=exercise).exists()
     assert not ApiToken.objects.filter(player=joined.player.pk).exists()
-    assert list(Event.objects.filter(exercise=exercise).values_list("seq", "kind")) == log  # the log stays
+    # The log stays, and says the edit was undone, so that the consoles draw the script again.
+    after = list(Event.objects.filter(exercise=exercise).values_list("seq", "kind"))
+    assert after == [*log, (len(log) + 1, "inject.edited")]
+    undone = Event.objects.get(exercise=exercise, seq=len(log) + 1)
+    assert (undone.data["key"], undone.data["title"]) == ("I2", "Second exchange of fire; casualties reported")
     refused = api.post(f"{EXERCISES}/{exercise.pk}/hotlines", {"to": "BOR"}, token=joined.token)
     assert_error(refused, 401)
 

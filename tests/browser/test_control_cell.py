@@ -56,6 +56,7 @@ def test_a_thread_with_the_cell_from_persona_to_answer_and_back(live_server, ope
     console = open_room(open_page, room)
     arc, bor = open_console(open_page, room, "ARC"), open_console(open_page, room, "BOR")
 
+    console.get_by_role("tab", name="Control cell").click()  # a side tab of the room
     cell = console.locator("[data-cell]")
     cell.get_by_text("Write as a persona").click()
     cell.get_by_label("Write as").select_option(label="Office of the UN Secretary-General (international organisation)")
@@ -87,6 +88,7 @@ def test_a_thread_with_the_cell_from_persona_to_answer_and_back(live_server, ope
 
     for page in (console, arc, bor):
         reload_and_replay(page)
+    console.get_by_role("tab", name="Control cell").click()
     expect(threads.first).to_have_attribute("data-cell-thread", "ARC")
     expect(threads.first.locator("[data-thread-status]")).to_have_text("awaiting answer")
     expect(arc.locator('[data-cell-thread="UNSG"] .messages li')).to_have_count(2)
@@ -106,6 +108,7 @@ def test_an_item_published_from_the_room_reads_on_the_team_console(live_server, 
     console = open_room(open_page, room)
     cal = open_console(open_page, room, "CAL")
 
+    console.get_by_role("tab", name="News wire").click()  # a side tab of the room
     wire = console.locator("section", has=console.get_by_role("heading", name="News wire"))
     wire.get_by_text("Publish on the wire").click()
     wire.get_by_label("Outlet").select_option(label="Regional News Wire")
@@ -122,6 +125,7 @@ def test_an_item_published_from_the_room_reads_on_the_team_console(live_server, 
     live = item.inner_text(), wire.locator("[data-wire]").inner_text()
     reload_and_replay(cal)
     reload_and_replay(console)
+    console.get_by_role("tab", name="News wire").click()
     expect(cal.locator("[data-wire] [data-media]")).to_have_count(1)
     expect(wire.locator("[data-wire] [data-media]")).to_have_count(1)
     assert (item.inner_text(), wire.locator("[data-wire]").inner_text()) == live

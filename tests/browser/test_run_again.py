@@ -98,6 +98,7 @@ def test_reset_asks_then_puts_the_draft_back_and_duplicate_opens_a_new_draft(liv
     expect(page.get_by_role("status").filter(has_text="The draft is reset")).to_be_visible()
     expect(titles.first).to_have_text(SCRIPTED_TITLE)
     assert live_server.run(lambda: Player.objects.filter(team__exercise=exercise_id).count()) == 0
+    page.get_by_role("tab", name="Teams").click()
     for code in codes.values():
         expect(page.get_by_text(code, exact=True)).to_be_visible()  # the codes handed out stay good
 
