@@ -46,6 +46,7 @@ CHROMIUM_ARGS = [
 ]
 # Generous for a loaded CI machine; every wait ends as soon as its condition holds.
 TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)  # every expect(), not only those that name a timeout
 SERVER_START_SECONDS = 15
 
 T = TypeVar("T")

@@ -12,6 +12,7 @@ from exercise import exercises
 from tests import builders
 from tests.browser.conftest import TIMEOUT_MS, LiveServer, expect_live, join_team, sign_in
 from tests.browser.test_drawings import reload_and_replay
+from tests.browser.test_room_layout import LAPTOP
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -37,11 +38,18 @@ def running(live_server: LiveServer) -> dict[str, Any]:
 
 
 def open_room(open_page, room: dict[str, Any]) -> Page:
+    """The control room on a 1,366 × 768 laptop, where the cell and the wire are worked
+    from the side tabs without the page scrolling."""
     page = open_page()
+    page.set_viewport_size(LAPTOP)
     sign_in(page, room["facilitator"])
     page.goto(f"/facilitator/exercises/{room['exercise']}/")
     expect_live(page)
     return page
+
+
+def assert_one_screen(page: Page) -> None:
+    assert page.evaluate("document.scrollingElement.scrollHeight <= innerHeight"), "the control room scrolls"
 
 
 def open_console(open_page, room: dict[str, Any], key: str) -> Page:
@@ -101,6 +109,7 @@ def test_a_thread_with_the_cell_from_persona_to_answer_and_back(live_server, ope
     expect(arc.locator('[data-cell-thread="UNSG"] .messages li')).to_have_count(3, timeout=TIMEOUT_MS)
     expect(cell.locator("[data-thread-status]:visible")).to_have_count(0, timeout=TIMEOUT_MS)
     expect(bor.locator('[data-cell-thread="UNSG"] .messages li')).to_have_count(1)
+    assert_one_screen(console)
 
 
 def test_an_item_published_from_the_room_reads_on_the_team_console(live_server, open_page):
@@ -129,3 +138,4 @@ def test_an_item_published_from_the_room_reads_on_the_team_console(live_server, 
     expect(cal.locator("[data-wire] [data-media]")).to_have_count(1)
     expect(wire.locator("[data-wire] [data-media]")).to_have_count(1)
     assert (item.inner_text(), wire.locator("[data-wire]").inner_text()) == live
+    assert_one_screen(console)

@@ -11,9 +11,19 @@ from tests import builders
 pytestmark = pytest.mark.django_db
 
 SIDE_TABS = {
-    "facilitator": ["Scores", "Trust", "Evaluation", "Adjudication", "Injects", "Lines", "Teams"],
-    "evaluator": ["Scores", "Trust", "Evaluation", "Teams"],
-    "observer": ["Scores", "Trust", "Teams"],
+    "facilitator": [
+        "Scores",
+        "Control cell",
+        "News wire",
+        "Trust",
+        "Evaluation",
+        "Adjudication",
+        "Injects",
+        "Lines",
+        "Teams",
+    ],
+    "evaluator": ["Scores", "Control cell", "News wire", "Trust", "Evaluation", "Teams"],
+    "observer": ["Scores", "Control cell", "News wire", "Trust", "Teams"],
 }
 HINTS = {
     "facilitator": ["p", "n", "f", "e"],
