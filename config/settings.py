@@ -154,6 +154,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# When Redis goes away, a release already running finishes: its transaction commits or
+# rolls back on its own, and the next tick redoes whatever did not happen. (Celery 6 will
+# cancel such tasks by default, and warns until this is said.)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE = {
     # Each tick expires quickly: after an outage, a backlog of stale ticks is useless.
     "clock-tick": {"task": "exercise.tasks.tick", "schedule": 1.0, "options": {"expires": 5}},
