@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Innermost, so that it takes a view's error before the others: gateway/outages.py.
+    "gateway.outages.ServiceOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -21,6 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection
 
 from tests.conftest import require_service
@@ -269,3 +270,50 @@ def start_beat(engine_env: dict[str, str], spawn, tmp_path: Path) -> Callable[[]
         return spawn("beat", argv, env=engine_env, ready_line="Sending due task clock-tick")
 
     return start_beat
+
+
+# --- uvicorn --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server_env(engine_env: dict[str, str]) -> dict[str, str]:
+    """The README's production settings: the test's own secret key, so that sessions the
+    test makes in the database are the server's too."""
+    return {
+        **engine_env,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+@dataclass
+class Server:
+    """uvicorn serving config.asgi as the operator guide runs it."""
+
+    process: Process
+    port: int
+    workers: int
+
+    def url(self, path: str, scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def worker_pids(self) -> list[int]:
+        """The server processes under uvicorn's supervisor (with --workers 2 and more)."""
+        children = Path(f"/proc/{self.process.popen.pid}/task/{self.process.popen.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
+@pytest.fixture
+def start_server(server_env: dict[str, str], spawn) -> Callable[..., Server]:
+    def start_server(*, workers: int = 1, env: dict[str, str] | None = None) -> Server:
+        port = free_port()
+        argv = [PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
+        argv += ["--workers", str(workers), "--ws-per-message-deflate", "false"]
+        process = spawn("uvicorn", argv, env={**server_env, **(env or {})})
+        process.wait_for_log("Application startup complete.", count=workers, timeout=90)
+        wait_until(lambda: listening(port), STARTUP_TIMEOUT, f"uvicorn never listened on {port}")
+        return Server(process, port, workers)
+
+    return start_server
