@@ -113,6 +113,10 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # meets PostgreSQL's max_connections ("too many clients": a 500 under load). A bounded
 # pool makes requests wait their turn for a connection instead.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A pooled connection that PostgreSQL dropped (a restart, a failover, pg_terminate_backend)
+# is found out when taken from the pool and replaced, at the cost of an empty query,
+# instead of failing the request that took it (tests/faults).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["OPTIONS"] = {
     **DATABASES["default"].get("OPTIONS", {}),  # from the URL's query, e.g. ?sslmode=require
     "pool": {

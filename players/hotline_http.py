@@ -154,6 +154,8 @@ class HotlineMessages:
                 max_size=POOL_SIZE,
                 timeout=database["OPTIONS"].get("pool", {}).get("timeout", 20),
                 kwargs={"autocommit": True},
+                # As Django's pool does (CONN_HEALTH_CHECKS): a dropped connection is replaced.
+                check=AsyncConnectionPool.check_connection,
                 open=False,
             )
             self._commands = ratelimits.PlayerCommands()

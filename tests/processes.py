@@ -304,6 +304,23 @@ class Server:
         children = Path(f"/proc/{self.process.popen.pid}/task/{self.process.popen.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
+    def worker_serving(self, client_port: int) -> int | None:
+        """Which worker holds the connection from ``client_port``: the kernel's table of
+        TCP sockets gives the server end's inode, and the workers' open files the owner."""
+        inodes = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], fields[9]
+            if int(local.split(":")[1], 16) == self.port and int(remote.split(":")[1], 16) == client_port:
+                inodes.add(f"socket:[{inode}]")
+        for pid in self.worker_pids():
+            with contextlib.suppress(FileNotFoundError):
+                for fd in Path(f"/proc/{pid}/fd").iterdir():
+                    with contextlib.suppress(FileNotFoundError):
+                        if os.readlink(fd) in inodes:
+                            return pid
+        return None
+
 
 @pytest.fixture
 def start_server(server_env: dict[str, str], spawn) -> Callable[..., Server]:
