@@ -74,6 +74,7 @@ def calls(settings) -> list[Call]:
         ),
         Call("join (API)", "POST", "/api/v1/join", 200, True, {"json_body": {"code": code, "name": "Maj. Nowak"}}),
         Call("token", "POST", "/api/v1/auth/token", 200, True, {"json_body": login}),
+        Call("sign-in form", "POST", "/accounts/login/", 302, True, {"form": login}),
         Call("review (API)", "GET", f"/api/v1/exercises/{e}/review", 200, True, {"token": facilitator.token}),
         Call("join page", "GET", "/join/", 200, False),
         Call("join form", "POST", "/join/", 302, True, {"form": {"code": code, "name": "Capt. Ivers"}}),
