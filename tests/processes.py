@@ -166,10 +166,6 @@ class RedisServer:
         self.process.kill()
         wait_until(lambda: not listening(self.port), STARTUP_TIMEOUT, "redis-server still listens after SIGKILL")
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
     def answers(self) -> bool:
         client = redis.Redis(port=self.port, socket_connect_timeout=1)
         try:
@@ -294,7 +290,6 @@ class Server:
 
     process: Process
     port: int
-    workers: int
 
     def url(self, path: str, scheme: str = "http") -> str:
         return f"{scheme}://127.0.0.1:{self.port}{path}"
@@ -331,6 +326,6 @@ def start_server(server_env: dict[str, str], spawn) -> Callable[..., Server]:
         process = spawn("uvicorn", argv, env={**server_env, **(env or {})})
         process.wait_for_log("Application startup complete.", count=workers, timeout=90)
         wait_until(lambda: listening(port), STARTUP_TIMEOUT, f"uvicorn never listened on {port}")
-        return Server(process, port, workers)
+        return Server(process, port)
 
     return start_server
