@@ -1,18 +1,19 @@
 """503 with Retry-After, never 500, while the database or Redis cannot be reached: the
 request was fine and did nothing, and the client should send it again shortly.
 
-Django turns an error into a 500 page before any outer middleware sees it, so this one is
-the innermost, and takes the errors of views (which is where queries, the cache and the
-rate limits run) before the others do.
+Views meet these errors (queries, the cache and the rate limits run there), and Django
+offers a view's error to each middleware's process_exception, innermost first, before it
+makes a 500 of it: this middleware is the innermost, so it answers before the API's
+catch-all (gateway.middleware) does.
 """
 
 import logging
-from collections.abc import Callable
 
 import redis
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.deprecation import MiddlewareMixin
 from psycopg_pool import PoolTimeout
 
 from gateway.errors import BUSY, OUTAGE, OUTAGE_RETRY_AFTER_SECONDS, RETRY_AFTER_SECONDS, unavailable_response
@@ -24,12 +25,8 @@ OUTAGES = (OperationalError, InterfaceError, redis.ConnectionError, redis.Timeou
 logger = logging.getLogger(__name__)
 
 
-class ServiceOutageMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+class ServiceOutageMiddleware(MiddlewareMixin):
+    """Sync and async alike (MiddlewareMixin), so that it adds no switch between the two."""
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OUTAGES):
