@@ -20,7 +20,7 @@ from exercise.envelopes import visible_after
 from exercise.models import CommandReceipt, Exercise, Team
 from gateway.sessions import SESSION_KEY
 from tests import builders
-from tests.faults.http import Answer, send
+from tests.faults.http_client import Answer, send
 from tests.faults.sockets import Follower, Followers
 from tests.processes import Server, wait_until
 

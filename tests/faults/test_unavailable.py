@@ -16,7 +16,7 @@ from exercise import exercises, hotlines
 from exercise.models import Action, Message, Player
 from gateway.sessions import SESSION_KEY
 from tests import builders
-from tests.faults.http import Answer, send
+from tests.faults.http_client import Answer, send
 from tests.faults.relay import DatabaseRelay
 from tests.processes import RedisServer, Server, wait_until
 
