@@ -20,6 +20,10 @@ class BrokerConnection(Connection):
     stops). Nothing in that channel can be reached any more, so forget it; the worker
     then reconnects when Redis is back. Releases never depend on those messages: the
     next tick finds whatever is due in the database (tests/faults/test_redis_restart.py).
+
+    Celery 5.6 only collected the connection; 5.7.0 added the close, and going back to 5.6
+    would take redis-py back below 6.5 under channels-redis and the cache. Drop this once
+    a release no longer closes a collected connection: the fault test tells.
     """
 
     def collect(self, socket_timeout: float | None = None) -> None:
