@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
 import redis
@@ -32,6 +32,8 @@ PYTHON = sys.executable
 # Both pools pass the engine's tests; threads start faster and keep a worker to one process.
 POOL = "threads"
 STARTUP_TIMEOUT = 30.0
+# The database connections of the processes a test starts go by this name.
+SUBPROCESS_APPLICATION = "parley-under-test"
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, message: Callable[[], str] | str) -> None:
@@ -196,15 +198,23 @@ def with_path(url: str, path: str) -> str:
     return urlsplit(url)._replace(path=path).geturl()
 
 
+def with_query(url: str, **params: str) -> str:
+    parts = urlsplit(url)
+    return parts._replace(query=urlencode([*parse_qsl(parts.query), *params.items()])).geturl()
+
+
 def worker_database_url() -> str:
-    """The test database as a DATABASE_URL, for processes that must share its rows."""
+    """The test database as a DATABASE_URL, for processes that must share its rows. Their
+    connections carry SUBPROCESS_APPLICATION as their name, so that a test can tell them
+    from its own in pg_stat_activity."""
     database = connection.settings_dict
     if os.environ.get("DATABASE_URL"):
-        return with_path(os.environ["DATABASE_URL"], "/" + database["NAME"])
-    # The embedded server's socket folder goes in the query: as the URL's host,
-    # dj-database-url would lower-case it.
-    query = urlencode({"host": database["HOST"]})
-    return f"postgres://{database['USER']}@:{database['PORT']}/{database['NAME']}?{query}"
+        url = with_path(os.environ["DATABASE_URL"], "/" + database["NAME"])
+    else:
+        # The embedded server's socket folder goes in the query: as the URL's host,
+        # dj-database-url would lower-case it.
+        url = f"postgres://{database['USER']}@:{database['PORT']}/{database['NAME']}?host={quote(database['HOST'])}"
+    return with_query(url, application_name=SUBPROCESS_APPLICATION)
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 from django.db import connection
 
+from tests.processes import SUBPROCESS_APPLICATION, with_query
+
 
 def _upstream_address(database: dict[str, Any]) -> tuple[int, Any]:
     host, port = database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)
@@ -31,7 +33,8 @@ class DatabaseRelay:
         """The test database's DATABASE_URL, through the relay."""
         user = quote(self.database["USER"] or "postgres", safe="")
         password = f":{quote(self.database['PASSWORD'], safe='')}" if self.database.get("PASSWORD") else ""
-        return f"postgres://{user}{password}@127.0.0.1:{self.port}/{self.database['NAME']}"
+        url = f"postgres://{user}{password}@127.0.0.1:{self.port}/{self.database['NAME']}"
+        return with_query(url, application_name=SUBPROCESS_APPLICATION)
 
     def start(self) -> None:
         listener = socket.socket()

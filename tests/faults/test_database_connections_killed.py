@@ -24,7 +24,7 @@ from tests.engine import (
     wait_all_released,
 )
 from tests.faults.http_client import Answer, send
-from tests.processes import wait_ready, wait_until
+from tests.processes import SUBPROCESS_APPLICATION, wait_ready, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
@@ -32,12 +32,13 @@ INJECTS = [*(inject(f"K{n}", at=f"{n}s") for n in range(1, 11)), inject("T1", af
 _client_ids = itertools.count(1)
 
 
-def terminate_every_other_connection() -> int:
-    """Every backend of the test database but this test's own: the server's, the worker's."""
+def terminate_the_servers_connections() -> int:
+    """Every connection of the server and the worker (not the test's own, in its pool)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " WHERE datname = current_database() AND application_name = %s",
+            [SUBPROCESS_APPLICATION],
         )
         return cursor.fetchone()[0]
 
@@ -70,7 +71,7 @@ def test_commands_after_the_database_dropped_every_connection_succeed(
         assert [answer.status for answer in commands()] == [201, 201]
     wait_until(lambda: len(released_events(exercise)) >= 3, 20, "the first injects never went out")
 
-    assert terminate_every_other_connection() > 0
+    assert terminate_the_servers_connections() > 0
     assert pending(exercise), "the connections went too late to test the worker"
     for _ in range(10):
         answers = commands()
