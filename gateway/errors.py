@@ -4,11 +4,9 @@ status and body of each refusal, and the handlers that give them."""
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from psycopg_pool import PoolTimeout
 
 from exercise import errors
 from gateway.ratelimits import Refused
@@ -54,11 +52,24 @@ def error_response(
 RETRY_AFTER_SECONDS = 1
 
 
+# Redis or PostgreSQL restarting takes seconds; clients asking every second would only
+# add to the load of a server coming back.
+OUTAGE_RETRY_AFTER_SECONDS = 5
+# A pool that times out cannot tell a busy database from one that is gone.
+BUSY = "The server is busy, or cannot reach its database; send the request again in a moment."
+OUTAGE = "The server cannot reach its database or Redis just now; send the request again in a few seconds."
+
+
+def unavailable_response(message: str = BUSY, retry_after: int = RETRY_AFTER_SECONDS) -> JsonResponse:
+    """503 with Retry-After: the command did nothing, and the client should send it again."""
+    response = error_response(503, message, code="unavailable")
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def busy_response() -> JsonResponse:
     """No database connection came free in time: overloaded, not broken; send again."""
-    response = error_response(503, "The server is busy; send the request again in a moment.", code="unavailable")
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return unavailable_response()
 
 
 def domain_error_response(exc: errors.DomainError) -> JsonResponse:
@@ -81,7 +92,9 @@ def validation_details(raw_errors: Sequence[dict[str, Any]]) -> list[dict[str, s
 
 
 def answer_errors_in_one_shape(api: NinjaAPI) -> None:
-    """The API's handlers for everything its operations may raise."""
+    """The API's handlers for everything its operations may raise. The database or Redis
+    out of reach is not the request's fault: those errors go on to gateway.outages, which
+    answers 503 for the API and the pages alike."""
 
     @api.exception_handler(errors.DomainError)
     def _domain_error(request: HttpRequest, exc: errors.DomainError) -> HttpResponse:
@@ -98,14 +111,6 @@ def answer_errors_in_one_shape(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return error_response(exc.status_code, str(exc))
-
-    @api.exception_handler(OperationalError)
-    def _database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
-        """No database connection came free within the pool's timeout: the server is
-        overloaded, not broken, and the command did nothing; the client should send it again."""
-        if not isinstance(exc.__cause__, PoolTimeout):
-            raise exc
-        return busy_response()
 
 
 # Every operation answers any failure in one shape; the schema says so once, as each

@@ -174,6 +174,9 @@ class HotlineMessages:
                 max_size=POOL_SIZE,
                 timeout=database["OPTIONS"].get("pool", {}).get("timeout", 20),
                 kwargs={"autocommit": True},
+                # Unlike Django's, connections are not checked when taken: a message stays
+                # one round trip. One that PostgreSQL dropped fails here once, and Django,
+                # whose pool checks them, answers instead (tests/faults).
                 open=False,
             )
             self._commands = ratelimits.PlayerCommands()

@@ -9,6 +9,9 @@ from django.test import Client
 from exercise import exercises
 from tests import builders
 
+# Subprocesses of the production shape (Celery, uvicorn, a Redis of a test's own).
+pytest_plugins = ["tests.processes"]
+
 
 def require_service(name: str, why_missing: str | None) -> None:
     if why_missing is None:

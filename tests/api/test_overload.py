@@ -1,11 +1,12 @@
 """An overloaded database: when no connection comes free within the pool's timeout, the
-API answers 503 with Retry-After and the command did nothing; any other database error
-is still a 500 in the contract's shape."""
+API answers 503 with Retry-After and the command did nothing; so it does when the
+connection is lost (tests/faults has the real outages), while an error in the query
+itself is still a 500 in the contract's shape."""
 
 import threading
 
 import pytest
-from django.db import OperationalError, connection, connections, transaction
+from django.db import DataError, OperationalError, connection, connections, transaction
 from psycopg_pool import PoolTimeout
 
 from exercise import actions
@@ -122,9 +123,21 @@ def test_a_pool_timeout_from_a_service_answers_503(api, running_arc, monkeypatch
 
 
 @pytest.mark.django_db
-def test_another_operational_error_is_still_a_500(api, running_arc, monkeypatch):
+def test_a_lost_connection_answers_503_with_a_longer_retry_after(api, running_arc, monkeypatch):
     lost = connection.Database.OperationalError("server closed the connection unexpectedly")
     monkeypatch.setattr(actions, "take", raising(lost))
+    response = act(api, running_arc)
+    error = assert_error(response, 503)
+    assert error["code"] == "unavailable"
+    assert response["Retry-After"] == "5"
+
+
+@pytest.mark.django_db
+def test_an_error_in_the_query_is_still_a_500(api, running_arc, monkeypatch):
+    def service(**_kwargs):
+        raise DataError("value too long for type character varying(40)")
+
+    monkeypatch.setattr(actions, "take", service)
     response = act(api, running_arc)
     error = assert_error(response, 500)
     assert error["code"] == "server_error"

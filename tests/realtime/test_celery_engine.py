@@ -5,205 +5,40 @@ for it, a worker killed mid-exercise, a pause across its due time, a change of s
 facilitator acting on it at the same moment.
 """
 
-import contextlib
-import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode, urlsplit
+from datetime import timedelta
 
 import pytest
-import redis
-from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
 from exercise import exercises, injects
-from exercise.durations import parse_duration
 from exercise.errors import InvalidState
-from exercise.models import Event, Exercise, ExerciseInject
+from exercise.models import Event, ExerciseInject
 from exercise.tasks import release_due
-from tests import builders
+from tests.engine import (
+    SYSTEM,
+    assert_each_released_once,
+    assert_log_gap_free,
+    assert_never_early,
+    assert_no_task_failures,
+    assert_triggers_followed,
+    expecting_a_hotline,
+    inject,
+    keys,
+    pending,
+    released,
+    released_events,
+    running_exercise,
+    transition,
+    wait_all_released,
+)
+from tests.processes import wait_ready, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# The interpreter running the tests, not a `celery` script whose first line may name another.
-CELERY = [sys.executable, "-m", "celery"]
-# The broker uses the suite's own Redis database (REDIS_URL's), flushed before and after
-# each test, so queued ticks and ETA messages never leak between tests, and two suites run
-# side by side with different databases never flush each other's broker.
-# Both pools pass these tests; threads start faster and keep a worker to one process.
-POOL = "threads"
-STARTUP_TIMEOUT = 20.0
-SYSTEM = {"system": True}
-CLOCK_EVENTS = ("exercise.started", "exercise.paused", "exercise.resumed", "exercise.speed_changed")
-
-
-# --- Processes -------------------------------------------------------------------------
-
-
-@dataclass
-class CeleryProcess:
-    """A `celery -A config ...` subprocess in a session of its own, logging to a file."""
-
-    name: str
-    popen: subprocess.Popen
-    log: Path
-    ready_line: str
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_for_log(self, needle: str, timeout: float = STARTUP_TIMEOUT) -> None:
-        def seen() -> bool:
-            if self.popen.poll() is not None:
-                pytest.fail(f"{self.name} exited with {self.popen.returncode}:\n{self.text()[-3000:]}")
-            return needle in self.text()
-
-        wait_until(seen, timeout, lambda: f"{self.name} never logged {needle!r}:\n{self.text()[-3000:]}")
-
-    def send(self, sig: int) -> None:
-        """Signal the whole process group: the leader and any pool children."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, sig)
-
-    def reap(self, timeout: float = 10) -> None:
-        try:
-            self.popen.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.send(signal.SIGKILL)
-            self.popen.wait(timeout=10)
-
-    def kill(self) -> None:
-        self.send(signal.SIGKILL)
-        self.reap()
-
-    def succeeded(self, task: str) -> int:
-        """How many runs of ``task`` this process logged as succeeded."""
-        return sum(1 for line in self.text().splitlines() if f"Task {task}[" in line and " succeeded in " in line)
-
-    def failures(self) -> list[str]:
-        return [line for line in self.text().splitlines() if "raised unexpected" in line or "Traceback" in line]
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, message: Callable[[], str] | str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(message() if callable(message) else message)
-        time.sleep(0.05)
-
-
-def with_path(url: str, path: str) -> str:
-    return urlsplit(url)._replace(path=path).geturl()
-
-
-@pytest.fixture
-def broker_url(redis_url: str) -> Iterator[str]:
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    yield redis_url
-    client.flushdb()
-    client.close()
-
-
-def worker_database_url() -> str:
-    database = connection.settings_dict
-    if os.environ.get("DATABASE_URL"):
-        return with_path(os.environ["DATABASE_URL"], "/" + database["NAME"])
-    # The embedded server's socket folder goes in the query: as the URL's host,
-    # dj-database-url would lower-case it.
-    query = urlencode({"host": database["HOST"]})
-    return f"postgres://{database['USER']}@:{database['PORT']}/{database['NAME']}?{query}"
-
-
-@pytest.fixture
-def engine_env(transactional_db, broker_url: str, tmp_path: Path) -> dict[str, str]:
-    """A production worker's environment, pointed at the test database and the test broker."""
-    return {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "REDIS_URL": broker_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        # The secret key and static root go to a scratch folder, not the project's var/.
-        "PARLEY_VAR_DIR": str(tmp_path / "var"),
-    }
-
-
-@pytest.fixture
-def spawn(engine_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., CeleryProcess]]:
-    """Starts celery subprocesses; stops every one of them after the test, whatever happened."""
-    started: list[CeleryProcess] = []
-
-    def spawn(name: str, ready_line: str, *args: str) -> CeleryProcess:
-        log = tmp_path / f"{name}-{len(started)}.log"
-        with log.open("wb") as out:
-            popen = subprocess.Popen(
-                [*CELERY, "-A", "config", *args, "--loglevel", "INFO"],
-                cwd=PROJECT_ROOT,
-                env=engine_env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        started.append(CeleryProcess(name, popen, log, ready_line))
-        return started[-1]
-
-    yield spawn
-    for process in started:
-        process.send(signal.SIGTERM)
-    for process in started:
-        process.reap()
-
-
-def wait_ready(*processes: CeleryProcess) -> None:
-    """Each takes a second or two to start; launched together, they start in parallel."""
-    for process in processes:
-        process.wait_for_log(process.ready_line)
-
-
-@pytest.fixture
-def start_worker(spawn) -> Callable[[str], CeleryProcess]:
-    """Launch a worker named ``name``; `wait_ready` tells when it consumes."""
-
-    def start_worker(name: str) -> CeleryProcess:
-        return spawn(
-            name,
-            " ready.",
-            "worker",
-            "--hostname",
-            f"{name}-{uuid.uuid4().hex[:8]}@%h",
-            "--pool",
-            POOL,
-            "--concurrency",
-            "4",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--queues",
-            "celery",
-        )
-
-    return start_worker
-
-
-@pytest.fixture
-def start_beat(spawn, tmp_path: Path) -> Callable[[], CeleryProcess]:
-    """Launch beat; it is ready once it has sent its first tick."""
-
-    def start_beat() -> CeleryProcess:
-        return spawn("beat", "Sending due task clock-tick", "beat", "--schedule", str(tmp_path / "beat-schedule"))
-
-    return start_beat
 
 
 @pytest.fixture
@@ -216,142 +51,6 @@ def send_release_due(broker_url: str) -> Iterator[Callable[[int, int], None]]:
                 release_due.apply_async((exercise_id,), connection=conn)
 
         yield send
-
-
-# --- Exercises and what to check ---------------------------------------------------------
-
-
-def inject(
-    key: str, *, at: str | None = None, after: str | None = None, missed: str | None = None, delay: str | None = None
-) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "key": key,
-        "title": f"Inject {key}",
-        "kind": "border_tension",
-        "severity": "high",
-        # Odd keys go to every team, even keys to two: both audiences of a release.
-        "to": "all" if key.endswith(("1", "3", "5", "7", "9")) else ["ARC", "BOR"],
-        "body": f"What happens in {key}.",
-    }
-    if at is not None:
-        item["at"] = at
-    elif after is not None:
-        item["trigger"] = {"after": after, **({"delay": delay} if delay else {})}
-    else:
-        item["trigger"] = {"missed": missed, **({"delay": delay} if delay else {})}
-    return item
-
-
-def expecting_a_hotline(item: dict[str, Any], key: str, within: str) -> dict[str, Any]:
-    """``item`` expecting a hotline request from ARC and from BOR within ``within``."""
-    expectation = {"key": key, "each": ["ARC", "BOR"], "event": "hotline.requested", "within": within, "points": 10}
-    return {**item, "to": ["ARC", "BOR"], "expect": [{**expectation, "objective": "O1"}]}
-
-
-def keys(scripted: list[dict[str, Any]]) -> list[str]:
-    return [item["key"] for item in scripted]
-
-
-def running_exercise(facilitator, scripted: list[dict[str, Any]], speed: float = 1.0) -> Exercise:
-    scenario = builders.scenario(facilitator.caller, injects=scripted)
-    exercise = builders.exercise(facilitator.caller, scenario, speed=speed)
-    return transition(facilitator, exercise, "start")
-
-
-def transition(facilitator, exercise: Exercise, name: str) -> Exercise:
-    return exercises.change_status(caller=facilitator.caller, exercise_id=exercise.pk, transition=name)
-
-
-def pending(exercise: Exercise) -> set[str]:
-    rows = ExerciseInject.objects.filter(exercise=exercise, status=ExerciseInject.Status.PENDING)
-    return set(rows.values_list("key", flat=True))
-
-
-def released_events(exercise: Exercise) -> list[Event]:
-    return list(Event.objects.filter(exercise=exercise, kind="inject.released").order_by("seq"))
-
-
-def released(exercise: Exercise, key: str) -> Event:
-    [event] = [event for event in released_events(exercise) if event.data["key"] == key]
-    return event
-
-
-def wait_all_released(exercise: Exercise, timeout: float, while_waiting: Callable[[], None] = lambda: None) -> None:
-    def done() -> bool:
-        while_waiting()
-        return not pending(exercise)
-
-    wait_until(done, timeout, lambda: f"still pending after {timeout}s: {sorted(pending(exercise))}")
-
-
-def assert_log_gap_free(exercise: Exercise) -> None:
-    seqs = list(Event.objects.filter(exercise=exercise).order_by("seq").values_list("seq", flat=True))
-    assert seqs == list(range(1, len(seqs) + 1))
-    exercise.refresh_from_db()
-    assert exercise.last_seq == len(seqs)
-
-
-def assert_each_released_once(exercise: Exercise, expected: list[str]) -> list[Event]:
-    """Exactly one release event per inject, every row released, and a gap-free log."""
-    events = released_events(exercise)
-    assert Counter(event.data["key"] for event in events) == Counter(expected)
-    rows = ExerciseInject.objects.filter(exercise=exercise)
-    assert {row.key: row.status for row in rows} == dict.fromkeys(expected, ExerciseInject.Status.RELEASED)
-    assert all(row.released_at is not None for row in rows)
-    assert_log_gap_free(exercise)
-    return events
-
-
-def clock_model(exercise: Exercise) -> Callable[[datetime], float]:
-    """Exercise time at a wall instant, replayed from the wall times and speeds that the
-    start, pause, resume and speed events record: the test's own arithmetic, not clock.py."""
-    changes = list(Event.objects.filter(exercise=exercise, kind__in=CLOCK_EVENTS).order_by("seq"))
-
-    def exercise_time(instant: datetime) -> float:
-        elapsed, running, speed, since = 0.0, False, 1.0, instant
-        for change in (change for change in changes if change.at <= instant):
-            if running:
-                elapsed += (change.at - since).total_seconds() * speed
-            running, speed, since = change.data["status"] == "running", change.data["speed"], change.at
-        return elapsed + ((instant - since).total_seconds() * speed if running else 0.0)
-
-    return exercise_time
-
-
-def assert_never_early(exercise: Exercise, scripted: list[dict[str, Any]], events: list[Event]) -> float:
-    """Each release sits at or after its due time, on the engine's clock and on the test's
-    own; prints the worst lateness and returns it."""
-    scripted_at = {item["key"]: parse_duration(item["at"]) for item in scripted if "at" in item}
-    model = clock_model(exercise)
-    lateness = {event.data["key"]: event.exercise_time - event.data["due_at"] for event in events}
-    early = {key: late for key, late in lateness.items() if late < 0}
-    assert not early, f"released before due (exercise seconds): {early}"
-    for event in events:
-        due = scripted_at.get(event.data["key"], event.data["due_at"])
-        assert model(event.at) >= due - 0.001, f"{event.data['key']} went out at {model(event.at)}, due at {due}"
-    worst = max(lateness, key=lateness.__getitem__)
-    every = sorted(round(late, 3) for late in lateness.values())
-    print(f"\nmax lateness {lateness[worst]:.3f} exercise s ({worst}); all: {every}")
-    return lateness[worst]
-
-
-def assert_triggers_followed(exercise: Exercise, scripted: list[dict[str, Any]]) -> None:
-    """A triggered inject is due its delay after the exercise time its trigger happened: the
-    release it follows, or the first miss of the expectation it waits on."""
-    fired_at = {event.data["key"]: event.exercise_time for event in released_events(exercise)}
-    for event in Event.objects.filter(exercise=exercise, kind="expectation.missed").order_by("-seq"):
-        fired_at[event.data["expectation"]] = event.exercise_time
-    due = dict(ExerciseInject.objects.filter(exercise=exercise).values_list("key", "due_at"))
-    for item in scripted:
-        if trigger := item.get("trigger"):
-            ref = trigger.get("after") or trigger["missed"]
-            delay = parse_duration(trigger.get("delay", 0))
-            assert due[item["key"]] == pytest.approx(fired_at[ref] + delay), item["key"]
-
-
-def assert_no_task_failures(*processes: CeleryProcess) -> None:
-    for process in processes:
-        assert not process.failures(), f"{process.name} logged failures:\n{process.text()[-3000:]}"
 
 
 # --- Tests -------------------------------------------------------------------------------
