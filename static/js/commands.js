@@ -82,7 +82,10 @@ if (carried) {
 }
 
 // Every form with data-command posts to its data-path; handlers may adjust the body.
+// The root is marked data-wired once it listens: before that (module scripts run after
+// the page is drawn) a form would be sent by the browser itself, not as a command.
 export function wireForms(root, { prepare = (form, body) => body, done = () => {} } = {}) {
+  root.dataset.wired = "";
   root.addEventListener("submit", async (submitted) => {
     const form = submitted.target.closest("form[data-command]");
     if (!form) return;

@@ -221,6 +221,7 @@ def sign_in(page: Page, member: builders.Staff) -> None:
     page.get_by_label("Password", exact=True).fill(member.password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Scenario library")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("main[data-wired]")).to_have_count(1)  # its forms send commands from now on
 
 
 def join_team(page: Page, *, code: str, name: str) -> None:
