@@ -51,7 +51,9 @@ class Checker:
         return value
 
     def text(self, obj: dict[str, Any], name: str, path: str, *, required: bool = True, limit: int = 200) -> str:
-        value = obj.get(name)
+        return self.string(obj.get(name), path, required=required, limit=limit)
+
+    def string(self, value: Any, path: str, *, required: bool = True, limit: int = 200) -> str:
         if value is None:
             if required:
                 self.problem(path, "is required")

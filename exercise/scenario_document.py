@@ -10,14 +10,14 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from exercise import scenario_cell
+from exercise import scenario_briefs, scenario_cell
 from exercise.catalogue import KINDS
 from exercise.document_checks import ITEM_KEY, MAX_TEXT, TEAM_KEY, Checker, written_schedule
 from exercise.durations import format_duration
 from exercise.errors import Invalid
 from exercise.models.scenarios import CLASSIFICATION_LIMIT, INJECT_KINDS, SEVERITIES
 from exercise.scoring.trust import RULES as TRUST_RULES
-from exercise.steps import ACTION_STEPS
+from exercise.steps import ACTION_STEPS, CONFIDENCE_MEASURES
 from exercise.text_rules import unstorable
 
 SCENARIO_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -26,6 +26,7 @@ TOP_FIELDS = (
     "title",
     "classification",
     "summary",
+    "read_ahead",
     "duration",
     "objectives",
     "teams",
@@ -35,11 +36,12 @@ TOP_FIELDS = (
     "scoring",
 )
 INJECT_FIELDS = ("key", "at", "trigger", "title", "kind", "severity", "to", "body", "expect")
-EXPECT_FIELDS = ("key", "each", "any", "event", "where", "within", "points", "objective")
+EXPECT_FIELDS = ("key", "each", "any", "event", "none", "where", "within", "points", "objective")
 # What a scenario may weigh: trust rules (docs/scoring.md) and rungs moved per action kind.
 # Far above any sensible weight, and far below where sums over a long log overflow to infinity.
 WEIGHT_LIMIT = 1_000
-SCORING_KEYS = {"trust": TRUST_RULES, "escalation": tuple(ACTION_STEPS)}
+# Confidence-building measures never move a team up the ladder, whatever the scenario says.
+SCORING_KEYS = {"trust": TRUST_RULES, "escalation": tuple(k for k in ACTION_STEPS if k not in CONFIDENCE_MEASURES)}
 
 
 def _plain(value: Any) -> bool:
@@ -60,12 +62,14 @@ def validate_document(document: Any) -> dict[str, Any]:
         "title": check.text(top, "title", "title"),
         "classification": _classification(check, top),
         "summary": check.text(top, "summary", "summary", required=False, limit=MAX_TEXT),
+        "read_ahead": scenario_briefs.read_ahead(check, top),
         "duration": check.duration(top, "duration", "duration", positive=True),
     }
     if result["key"] and not SCENARIO_KEY.match(result["key"]):
         check.problem("key", f"'{result['key']}' is not a valid scenario key: use lower-case letters, digits and '-'")
-    result["objectives"] = _objectives(check, top.get("objectives"))
-    result["teams"] = _teams(check, top.get("teams"))
+    objective_keys: set[str] = set()
+    result["objectives"] = _objectives(check, top.get("objectives"), objective_keys)
+    result["teams"] = _teams(check, top.get("teams"), objective_keys)
     team_keys = {t["key"] for t in result["teams"]}
     result["personas"] = scenario_cell.personas(check, top.get("personas"), team_keys)
     result["injects"] = _injects(check, top.get("injects"), team_keys)
@@ -88,8 +92,7 @@ def _classification(check: Checker, top: dict[str, Any]) -> str:
     return value
 
 
-def _objectives(check: Checker, value: Any) -> list[dict[str, Any]]:
-    seen: set[str] = set()
+def _objectives(check: Checker, value: Any, seen: set[str]) -> list[dict[str, Any]]:
     objectives = []
     for index, item in enumerate(check.items(value, "objectives", required=False)):
         path = f"objectives[{index}]"
@@ -100,15 +103,20 @@ def _objectives(check: Checker, value: Any) -> list[dict[str, Any]]:
     return objectives
 
 
-def _teams(check: Checker, value: Any) -> list[dict[str, Any]]:
+def _teams(check: Checker, value: Any, objective_keys: set[str]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     teams = []
     for index, item in enumerate(check.items(value, "teams", required=True)):
         path = f"teams[{index}]"
-        obj = check.mapping(item, path, ("key", "name"))
+        obj = check.mapping(item, path, ("key", "name", "brief"))
         if obj is not None:
-            key = check.key(obj, path, TEAM_KEY, seen, "team")
-            teams.append({"key": key, "name": check.text(obj, "name", f"{path}.name", limit=120)})
+            teams.append(
+                {
+                    "key": check.key(obj, path, TEAM_KEY, seen, "team"),
+                    "name": check.text(obj, "name", f"{path}.name", limit=120),
+                    "brief": scenario_briefs.brief(check, obj.get("brief"), f"{path}.brief", objective_keys),
+                }
+            )
     if len(teams) > 60:
         check.problem("teams", f"lists {len(teams)} teams; an exercise holds at most 60")
     return teams
@@ -148,6 +156,7 @@ def _expectation(check: Checker, value: Any, path: str, targets: set[str]) -> di
             "mode": "each",
             "teams": [],
             "event": "",
+            "restraint": False,
             "where": {},
             "within": None,
             "points": 0,
@@ -160,11 +169,7 @@ def _expectation(check: Checker, value: Any, path: str, targets: set[str]) -> di
         check.problem(path, "needs exactly one of `each` (decided per team) or `any` (once for the group)")
     mode = modes[0] if len(modes) == 1 else "each"
     teams = check.team_keys(obj.get(mode), f"{path}.{mode}", targets) if len(modes) == 1 else []
-    event = obj.get("event")
-    if event is None:
-        check.problem(f"{path}.event", "is required: the kind of event that meets it, such as hotline.requested")
-    elif event not in KINDS:
-        check.problem(f"{path}.event", f"'{event}' is not an event kind; see the list of kinds in the API document")
+    event, restraint = _expected_kind(check, obj, path)
     where = obj.get("where") or {}
     if not isinstance(where, dict) or not all(_plain(v) for v in where.values()):
         check.problem(f"{path}.where", "must map event data fields to plain values, such as {kind: joint_patrol}")
@@ -181,7 +186,8 @@ def _expectation(check: Checker, value: Any, path: str, targets: set[str]) -> di
         "key": key,
         "mode": mode,
         "teams": teams,
-        "event": event if isinstance(event, str) else "",
+        "event": event,
+        "restraint": restraint,
         "where": where,
         "within": check.duration(obj, "within", f"{path}.within", positive=True),
         "points": points,
@@ -190,9 +196,31 @@ def _expectation(check: Checker, value: Any, path: str, targets: set[str]) -> di
     }
 
 
+def _expected_kind(check: Checker, obj: dict[str, Any], path: str) -> tuple[str, bool]:
+    """The kind of event an expectation waits for (`event:`) or a restraint forbids (`none:`)."""
+    named = [field for field in ("event", "none") if obj.get(field) is not None]
+    if not named:
+        check.problem(
+            f"{path}.event",
+            "is required: the kind of event that meets it, such as hotline.requested; "
+            "or write `none:` with the kind of event the team must refrain from, for a restraint",
+        )
+        return "", False
+    if len(named) == 2:
+        check.problem(path, "has both `event:` and `none:`; an expectation waits for an event or forbids one")
+        return "", False
+    field = named[0]
+    kind = obj[field]
+    if not isinstance(kind, str) or kind not in KINDS:
+        check.problem(f"{path}.{field}", f"'{kind}' is not an event kind; see the list of kinds in the API document")
+        return "", field == "none"
+    return str(kind), field == "none"
+
+
 def _cross_references(check: Checker, scenario: dict[str, Any]) -> None:
     """Keys that must exist elsewhere in the document, and triggers that never fire."""
-    objectives = {o["key"] for o in scenario["objectives"]}
+    national = scenario_briefs.national_owners(scenario["teams"])
+    objectives = {o["key"] for o in scenario["objectives"]} | set(national)
     owner: dict[str, str] = {}
     for index, inject in enumerate(scenario["injects"]):
         for n, expectation in enumerate(inject["expect"]):
@@ -203,7 +231,13 @@ def _cross_references(check: Checker, scenario: dict[str, Any]) -> None:
                 owner[expectation["key"]] = inject["key"]
             if expectation["objective"] is not None and expectation["objective"] not in objectives:
                 check.problem(
-                    f"injects[{index}].expect[{n}].objective", f"unknown objective '{expectation['objective']}'"
+                    f"injects[{index}].expect[{n}].objective",
+                    f"unknown objective '{expectation['objective']}'; "
+                    f"the objectives are {', '.join(sorted(objectives)) or 'none'}",
+                )
+            elif expectation["objective"] in national:
+                scenario_briefs.check_objective_team(
+                    check, expectation, f"injects[{index}].expect[{n}]", national[expectation["objective"]]
                 )
     inject_keys = {i["key"] for i in scenario["injects"]}
     # A repeated inject key is reported once, as such; following triggers through it
@@ -286,11 +320,13 @@ def export_document(scenario: dict[str, Any]) -> dict[str, Any]:
     document: dict[str, Any] = {"key": scenario["key"], "title": scenario["title"]}
     if scenario["classification"]:
         document["classification"] = scenario["classification"]
+    document["summary"] = scenario["summary"]
+    if scenario["read_ahead"]:
+        document["read_ahead"] = scenario["read_ahead"]
     document |= {
-        "summary": scenario["summary"],
         "duration": format_duration(scenario["duration"]),
         "objectives": scenario["objectives"],
-        "teams": scenario["teams"],
+        "teams": [scenario_briefs.export_team(team) for team in scenario["teams"]],
     }
     if scenario["personas"]:
         document["personas"] = scenario["personas"]
@@ -303,7 +339,11 @@ def export_document(scenario: dict[str, Any]) -> dict[str, Any]:
 
 
 def _export_expectation(expectation: dict[str, Any]) -> dict[str, Any]:
-    entry = {"key": expectation["key"], expectation["mode"]: expectation["teams"], "event": expectation["event"]}
+    entry = {
+        "key": expectation["key"],
+        expectation["mode"]: expectation["teams"],
+        "none" if expectation["restraint"] else "event": expectation["event"],
+    }
     if expectation["where"]:
         entry["where"] = expectation["where"]
     entry.update(within=format_duration(expectation["within"]), points=expectation["points"])

@@ -32,16 +32,21 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
         title=spec["title"],
         classification=spec["classification"],
         summary=spec["summary"],
+        read_ahead=spec["read_ahead"],
         duration=spec["duration"],
         scoring=spec["scoring"],
         created_by=caller.user,
     )
-    ScenarioTeam.objects.bulk_create(
-        ScenarioTeam(scenario=scenario, key=t["key"], name=t["name"], order=n) for n, t in enumerate(spec["teams"])
+    teams = ScenarioTeam.objects.bulk_create(
+        ScenarioTeam(scenario=scenario, key=t["key"], name=t["name"], order=n, brief=_brief_fields(t["brief"]))
+        for n, t in enumerate(spec["teams"])
     )
+    owned = [(None, o) for o in spec["objectives"]] + [
+        (team, o) for team, t in zip(teams, spec["teams"], strict=True) if t["brief"] for o in t["brief"]["objectives"]
+    ]
     objectives = {
-        o["key"]: Objective.objects.create(scenario=scenario, key=o["key"], text=o["text"], order=n)
-        for n, o in enumerate(spec["objectives"])
+        o["key"]: Objective.objects.create(scenario=scenario, team=team, key=o["key"], text=o["text"], order=n)
+        for n, (team, o) in enumerate(owned)
     }
     Persona.objects.bulk_create(
         Persona(scenario=scenario, key=p["key"], name=p["name"], role=p["role"], order=n)
@@ -82,6 +87,7 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
                 mode=e["mode"],
                 teams=e["teams"],
                 event=e["event"],
+                restraint=e["restraint"],
                 where=e["where"],
                 within=e["within"],
                 points=e["points"],
@@ -128,6 +134,7 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
                         "mode": e.mode,
                         "teams": e.teams,
                         "event": e.event,
+                        "restraint": e.restraint,
                         "where": e.where,
                         "within": e.within,
                         "points": e.points,
@@ -142,9 +149,13 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
         "title": scenario.title,
         "classification": scenario.classification,
         "summary": scenario.summary,
+        "read_ahead": scenario.read_ahead,
         "duration": scenario.duration,
-        "objectives": [{"key": o.key, "text": o.text} for o in scenario.objectives.all()],
-        "teams": [{"key": t.key, "name": t.name} for t in scenario.teams.all()],
+        "objectives": [{"key": o.key, "text": o.text} for o in scenario.objectives.filter(team=None)],
+        "teams": [
+            {"key": t.key, "name": t.name, "brief": team_brief(t)}
+            for t in scenario.teams.prefetch_related("national_objectives")
+        ],
         "personas": [{"key": p.key, "name": p.name, "role": p.role} for p in scenario.personas.all()],
         "injects": injects,
         "media": [
@@ -160,6 +171,19 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
         ],
         "scoring": scenario.scoring,
     }
+
+
+def _brief_fields(brief: dict[str, Any] | None) -> dict[str, Any]:
+    """What a team's row keeps of its brief; the objectives are rows of their own."""
+    return {name: brief[name] for name in ("summary", "interests", "red_lines")} if brief else {}
+
+
+def team_brief(team: ScenarioTeam) -> dict[str, Any] | None:
+    """A team's national brief in the document's normal form, None when it has none."""
+    if not team.brief:
+        return None
+    objectives = [{"key": o.key, "text": o.text} for o in team.national_objectives.all()]
+    return {**team.brief, "objectives": objectives}
 
 
 def scenario_document(*, caller: Caller, scenario_id: int) -> dict[str, Any]:

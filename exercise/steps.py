@@ -12,4 +12,14 @@ LADDER = (
     "Crisis posture",
     "Maximum readiness",
 )
-ACTION_STEPS = {"raise_alert": 1, "lower_alert": -1, "deploy_forces": 1, "withdraw_forces": -1, "public_statement": 0}
+# Confidence-building measures (a notified exercise, invited observers, exchanged data) are
+# moves every team sees that lower the risk of misreading the others: they never climb.
+CONFIDENCE_MEASURES = ("notify_exercise", "invite_observers", "exchange_data")
+ACTION_STEPS = {
+    "raise_alert": 1,
+    "lower_alert": -1,
+    "deploy_forces": 1,
+    "withdraw_forces": -1,
+    "public_statement": 0,
+    **dict.fromkeys(CONFIDENCE_MEASURES, 0),
+}

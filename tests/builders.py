@@ -63,6 +63,25 @@ DOCUMENT: dict[str, Any] = {
 }
 
 
+# Briefs that pull two neighbours apart (document(teams=briefed_teams())): Arcadia's
+# national objective ARC-1 and Borealis's BOR-1 can both be served only by one of them.
+def briefed_teams() -> list[dict[str, Any]]:
+    teams = copy.deepcopy(DOCUMENT["teams"])
+    teams[0]["brief"] = {
+        "summary": "Arcadia sees a provocation staged to test its resolve.",
+        "interests": ["Keep the pass open to trade", "Avoid a second front in the east"],
+        "red_lines": ["No foreign troops on Arcadian soil"],
+        "objectives": [{"key": "ARC-1", "text": "Obtain a joint investigation of the incident"}],
+    }
+    teams[1]["brief"] = {
+        "summary": "Borealis believes Arcadian patrols crossed first.",
+        "interests": ["Have the incident recorded as an Arcadian incursion"],
+        "red_lines": ["No investigation led by Arcadia"],
+        "objectives": [{"key": "BOR-1", "text": "Keep the investigation under the regional forum"}],
+    }
+    return teams
+
+
 # The control cell's cast, for scenarios that use it (document(personas=PERSONAS)).
 PERSONAS: list[dict[str, str]] = [
     {"key": "UNSG", "name": "Office of the UN Secretary-General", "role": "international organisation"},

@@ -25,6 +25,7 @@ class Scenario(models.Model):
     summary = models.TextField(blank=True)
     # The marking shown on every page and printed page of its exercises; blank for none.
     classification = models.CharField(max_length=CLASSIFICATION_LIMIT, blank=True)
+    read_ahead = models.TextField(blank=True, help_text="Markdown: the road to the crisis, shown to every team.")
     duration = models.FloatField(help_text="Planned length in exercise seconds.")
     scoring = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,6 +45,9 @@ class ScenarioTeam(models.Model):
     key = models.CharField(max_length=16)
     name = models.CharField(max_length=120)
     order = models.PositiveIntegerField()
+    # The national brief's summary, interests and red lines; its objectives are Objective
+    # rows of this team. Empty when the scenario gives the team no brief.
+    brief = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["order"]
@@ -54,7 +58,12 @@ class ScenarioTeam(models.Model):
 
 
 class Objective(models.Model):
+    """An objective of the exercise, or a national one of a team's brief (``team`` set)."""
+
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="objectives")
+    team = models.ForeignKey(
+        ScenarioTeam, null=True, blank=True, on_delete=models.CASCADE, related_name="national_objectives"
+    )
     key = models.CharField(max_length=32)
     text = models.TextField()
     order = models.PositiveIntegerField()
@@ -118,6 +127,8 @@ class Expectation(models.Model):
     mode = models.CharField(max_length=4, choices=Mode.choices)
     teams = models.JSONField(default=list)
     event = models.CharField(max_length=40)
+    # A restraint (`none:` in the document): met when the window passes without the event.
+    restraint = models.BooleanField(default=False)
     where = models.JSONField(default=dict, blank=True)
     within = models.FloatField()
     points = models.IntegerField(default=0)
