@@ -21,7 +21,7 @@ from exercise.workbook.layout import README_SHEET, REQUIRED_COLUMNS, SHEETS
 
 # An MSEL of a long exercise runs to a few hundred rows; past these bounds a file is a
 # mistake or an attack, and reading it would only tie a worker up.
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024  # as any API body (settings.API_MAX_BODY_BYTES)
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 500
 MAX_ROWS = 1_000
