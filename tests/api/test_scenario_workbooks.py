@@ -259,7 +259,7 @@ MSEL_HEADER = "Key,At,Trigger,To,Kind,Severity,Title,Body\n"
 def test_a_csv_msel_replaces_the_injects_and_keeps_expectations_of_kept_keys(api, facilitator, scenario):
     csv_text = (
         MSEL_HEADER
-        + "I1,10m,,\"ARC, BOR\",border_tension,high,Fire at the pass,\"Two lines,\nof body\"\n"
+        + 'I1,10m,,"ARC, BOR",border_tension,high,Fire at the pass,"Two lines,\nof body"\n'
         + "I3,,missed E1 +5m,all,media,medium,Press reports,\n"
     )
     response = api.post(f"{SCENARIOS}/{scenario.pk}/msel", csv_text.encode(), facilitator.token, "text/csv")
@@ -276,7 +276,7 @@ def test_a_csv_msel_replaces_the_injects_and_keeps_expectations_of_kept_keys(api
 
 
 def test_a_csv_msel_with_mistakes_names_its_cells(api, facilitator, scenario):
-    csv_text = MSEL_HEADER + "I1,5m,,\"ARC, BOR\",border_tension,high,Fire,\n" + "I3,,met E7,all,quake,low,Next,\n"
+    csv_text = MSEL_HEADER + 'I1,5m,,"ARC, BOR",border_tension,high,Fire,\n' + "I3,,met E7,all,quake,low,Next,\n"
     response = api.post(f"{SCENARIOS}/{scenario.pk}/msel", csv_text.encode(), facilitator.token, "text/csv")
     error = assert_error(response, 400, "invalid")
     assert sorted(d["path"] for d in error["details"]) == ["MSEL!C3", "MSEL!E3"]
@@ -320,7 +320,7 @@ def test_the_msel_of_a_scenario_an_exercise_used_is_not_replaced(api, facilitato
     response = api.post(f"{SCENARIOS}/{scenario.pk}/msel", csv_text.encode(), facilitator.token, "text/csv")
     error = assert_error(response, 409, "invalid_state")
     assert "used by an exercise" in error["message"]
-    assert [i.title for i in scenario.injects.all()][0] == "Exchange of fire at Karst Pass border post"
+    assert scenario.injects.first().title == "Exchange of fire at Karst Pass border post"
 
 
 def test_only_a_facilitator_replaces_an_msel(api, scenario):
