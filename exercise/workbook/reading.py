@@ -48,7 +48,7 @@ class Reading:
             problems += cell_problems(exc.details, self.cells)
             result = None
         if problems:
-            unique = {}
+            unique: dict[str, Problem] = {}
             for item in problems:
                 unique.setdefault(item["path"], item)
             raise Invalid(f"The workbook has {len(unique)} problem(s).", list(unique.values()))

@@ -115,7 +115,7 @@ def _quoted(sheet: str) -> str:
 
 def _sheet_rows(sheet: Any, tables: Tables) -> Iterator[tuple[int, list[Any]]]:
     for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-        values = []
+        values: list[Any] = []
         for column, cell in enumerate(cells, start=1):
             if getattr(cell, "data_type", None) == "f":
                 tables.problem(
