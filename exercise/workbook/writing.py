@@ -14,6 +14,9 @@ from exercise.workbook.layout import README_SHEET, SCENARIO_FIELDS, SHEETS
 
 # Columns of long text, drawn wide and wrapped so that a person can read them in place.
 _WIDE = {"Value": 80, "Text": 60, "Summary": 50, "Interests": 40, "Red lines": 40, "Body": 60, "Title": 40}
+# The document field a column writes, where it is not the column's name in lower case
+# (for problems, which name the document's fields).
+_FIELD = {"Value": "", "Summary": "brief.summary", "Interests": "brief.interests", "Red lines": "brief.red_lines"}
 _README = (
     "A Parley scenario workbook (docs/scenarios.md says more). Row 1 of each sheet names its columns.",
     "Scenario: one row per field (key, title, summary, duration, classification, read_ahead).",
@@ -45,7 +48,8 @@ def workbook_bytes(document: dict[str, Any]) -> bytes:
             cell.font = Font(bold=True)
         for number, (path, values) in enumerate(rows, start=2):
             for column, value in enumerate(values, start=1):
-                _put(sheet.cell(row=number, column=column), value, f"{path}.{columns[column - 1]}", problems)
+                field = _FIELD.get(columns[column - 1], columns[column - 1].lower())
+                _put(sheet.cell(row=number, column=column), value, f"{path}.{field}" if field else path, problems)
         for column, label in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = _WIDE.get(label, 14)
         sheet.freeze_panes = "A2"

@@ -340,3 +340,14 @@ def test_the_docs_describe_every_sheet():
     text = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text()
     for sheet in ("Scenario", "Objectives", "Teams", "Personas", "MSEL", "Expectations", "Media", "Scoring"):
         assert f"`{sheet}`" in text
+
+
+def test_a_scenario_a_workbook_cannot_hold_is_refused_by_name_not_with_a_500(api, facilitator):
+    document = builders.document(key="bell")
+    document["injects"][1]["body"] = "Bell\x07"
+    made = post_scenario(api, facilitator.token, document)
+    assert made.status_code == 201, made.content
+    response = api.get(f"{SCENARIOS}/{made.json()['id']}", token=facilitator.token, data={"format": "xlsx"})
+    error = assert_error(response, 400, "invalid")
+    assert "YAML or JSON" in error["message"]
+    assert [d["path"] for d in error["details"]] == ["injects[1].body"]
