@@ -109,8 +109,9 @@ def _scenario_fields(reading: Reading, rows: list[Row]) -> None:
         seen.add(name)
         value = row.values.get("Value")
         value = as_duration(value) if name == "duration" else as_text(value)
+        reading.cells[name] = row.ref("Value")  # a blank value is told at its own cell
         if value is not None:
-            reading.put(reading.document, name, value, name, row.ref("Value"))
+            reading.document[name] = value
 
 
 def _teams(reading: Reading, rows: list[Row]) -> dict[str, tuple[dict[str, Any], str]]:

@@ -168,6 +168,8 @@ BROKEN = [
     pytest.param(set_cell("MSEL", "G2", '=UPPER("x")'), "MSEL!G2", "formula", id="formula"),
     pytest.param(merge, "MSEL!G2", "merged", id="merged-cells"),
     pytest.param(set_cell("Teams", "A2", None), "Teams!A2", "is required", id="blank-key"),
+    pytest.param(set_cell("Scenario", "B3", None), "Scenario!B3", "is required", id="blank-title"),
+    pytest.param(set_cell("Scenario", "A3", "name"), "Scenario!A3", "unknown field 'name'", id="unknown-field"),
     pytest.param(set_cell("Expectations", "I2", "ten"), "Expectations!I2", "'ten'", id="bad-points"),
     pytest.param(set_cell("Objectives", "C2", "XYZ"), "Objectives!C2", "'XYZ' is not a team", id="objective-team"),
     pytest.param(lambda book: book.create_sheet("Notes"), "Notes!A1", "unknown sheet", id="unknown-sheet"),
