@@ -40,18 +40,19 @@ class Reading:
 
     def validated(self, validate: Callable[[Any], Any]) -> Any:
         """The validator's answer; Invalid with the reader's and the validator's problems,
-        the validator's told against cells, one problem per cell (the reader's first)."""
+        the validator's told against cells. A cell the reader found a problem in has made
+        the validator read a stand-in, whose problems would only repeat it: they are left out."""
         problems = list(self.tables.problems)
         try:
             result = validate(self.document)
         except Invalid as exc:
-            problems += cell_problems(exc.details, self.cells)
+            told = {item["path"] for item in problems}
+            for item in cell_problems(exc.details, self.cells):
+                if item["path"] not in told and item not in problems:
+                    problems.append(item)
             result = None
         if problems:
-            unique: dict[str, Problem] = {}
-            for item in problems:
-                unique.setdefault(item["path"], item)
-            raise Invalid(f"The workbook has {len(unique)} problem(s).", list(unique.values()))
+            raise Invalid(f"The workbook has {len(problems)} problem(s).", problems)
         return result
 
 

@@ -190,12 +190,15 @@ def test_every_problem_of_a_workbook_is_told_at_once(api, facilitator):
     def mistakes(book: Any) -> None:
         book["MSEL"]["B2"] = "soon"
         book["MSEL"]["E3"] = "earthquake"
+        book["MSEL"]["D3"] = "XYZ, QQQ"
         book["Teams"]["B3"] = None
         book["Expectations"]["H2"] = 15
 
     raw = edited(a_good_workbook(api, facilitator.token), mistakes)
     error = assert_error(post_scenario(api, facilitator.token, raw, XLSX_TYPE), 400, "invalid")
-    assert sorted(d["path"] for d in error["details"]) == ["MSEL!B2", "MSEL!E3", "Teams!B3"]
+    assert sorted(d["path"] for d in error["details"]) == ["MSEL!B2", "MSEL!D3", "MSEL!D3", "MSEL!E3", "Teams!B3"]
+    teams = [d["message"] for d in error["details"] if d["path"] == "MSEL!D3"]
+    assert ["'XYZ'" in teams[0], "'QQQ'" in teams[1]] == [True, True], teams
 
 
 def test_a_workbook_of_five_thousand_rows_is_too_large(api, facilitator):
