@@ -9,7 +9,8 @@ removed key is reported.
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from exercise.errors import InvalidState
 from exercise.models import Objective, Scenario
@@ -37,12 +38,15 @@ def replace_msel(*, caller: Caller, scenario_id: int, tables: Tables) -> Scenari
     else:
         _keep_expectations(reading, current["injects"])
     spec = reading.validated(validate_document)
-    with transaction.atomic():
-        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
-        _refuse_if_used(scenario)
-        scenario.injects.all().delete()
-        objectives = {o.key: o for o in Objective.objects.filter(scenario=scenario)}
-        store_injects(scenario, spec["injects"], objectives)
+    try:
+        with transaction.atomic():
+            scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+            _refuse_if_used(scenario)
+            scenario.injects.all().delete()
+            objectives = {o.key: o for o in Objective.objects.filter(scenario=scenario)}
+            store_injects(scenario, spec["injects"], objectives)
+    except (ProtectedError, IntegrityError) as exc:  # an exercise was made from it meanwhile
+        raise _used(scenario) from exc
     return scenario
 
 
@@ -50,11 +54,15 @@ def _refuse_if_used(scenario: Scenario) -> None:
     # An exercise's injects point at the scenario's rows and its log at their keys:
     # replacing them under a run would rewrite what was played.
     if scenario.exercises.exists():
-        raise InvalidState(
-            f"The scenario '{scenario.key}' has been used by an exercise; its MSEL can no longer be replaced. "
-            "Import the workbook as a new scenario under another key instead.",
-            [{"path": "", "message": "an exercise uses this scenario"}],
-        )
+        raise _used(scenario)
+
+
+def _used(scenario: Scenario) -> InvalidState:
+    return InvalidState(
+        f"The scenario '{scenario.key}' has been used by an exercise; its MSEL can no longer be replaced. "
+        "Import the workbook as a new scenario under another key instead.",
+        [{"path": "", "message": "an exercise uses this scenario"}],
+    )
 
 
 def _keep_expectations(reading: Reading, old_injects: list[dict[str, Any]]) -> None:
