@@ -13,7 +13,7 @@ MAX_SECONDS = 7 * 24 * 3600
 def parse_duration(value: object) -> float:
     """Seconds from a duration string or a number of seconds; ValueError with a reason."""
     if isinstance(value, bool):
-        raise ValueError("must be a duration such as 90m, 1h30m or 45s")
+        raise ValueError("is a yes/no value, not a duration; write it like 90m, 1h30m or 45s")
     if isinstance(value, int | float):
         seconds = float(value)
     elif isinstance(value, str):
@@ -24,11 +24,13 @@ def parse_duration(value: object) -> float:
         parts = {unit: float(amount or 0) for unit, amount in match.groupdict().items()}
         seconds = parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
     else:
-        raise ValueError("must be a duration such as 90m, 1h30m or 45s")
+        raise ValueError(f"is a {type(value).__name__}, not a duration; write it like 90m, 1h30m or 45s")
     if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError("must be zero or more")
+        raise ValueError(f"is {value}, which is not a duration of zero or more; write it like 90m, 1h30m or 45s")
     if seconds > MAX_SECONDS:
-        raise ValueError("is longer than a week of exercise time")
+        raise ValueError(
+            f"is {format_duration(seconds)}, longer than a week of exercise time; a duration may be at most 168h"
+        )
     return seconds
 
 

@@ -39,7 +39,7 @@ def _lines(check: Checker, value: Any, path: str) -> list[str]:
     lines = []
     entries = check.items(value, path, required=False)
     if len(entries) > LIST_LIMIT:
-        check.problem(path, f"lists {len(entries)} entries; a brief keeps to at most {LIST_LIMIT}")
+        check.problem(path, f"lists {len(entries)} entries; a brief keeps to at most {LIST_LIMIT} of each kind")
     for index, entry in enumerate(entries[:LIST_LIMIT]):
         lines.append(check.string(entry, f"{path}[{index}]", limit=LINE_LIMIT))
     return lines

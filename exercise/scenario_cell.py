@@ -7,7 +7,7 @@ same engine; it names the persona it is published by, its outlet.
 
 from typing import Any
 
-from exercise.document_checks import ITEM_KEY, MAX_TEXT, Checker, written_schedule
+from exercise.document_checks import ITEM_KEY, MAX_TEXT, Checker, missing_reference, written_schedule
 
 PERSONA_FIELDS = ("key", "name", "role")
 MEDIA_FIELDS = ("key", "at", "trigger", "persona", "headline", "body", "to")
@@ -26,9 +26,13 @@ def personas(check: Checker, value: Any, teams: set[str]) -> list[dict[str, Any]
             continue
         key = check.key(obj, path, ITEM_KEY, seen, "persona")
         if key in teams:
-            check.problem(f"{path}.key", f"'{key}' is a team's key; give the persona a key of its own")
+            check.problem(
+                f"{path}.key", f"'{key}' is the key of a team; give the persona a key no team has, such as {key}-P"
+            )
         elif key == CELL:
-            check.problem(f"{path}.key", f"'{CELL}' stands for the control cell itself; choose another key")
+            check.problem(
+                f"{path}.key", f"'{CELL}' stands for the control cell itself; choose another key, such as CELL-1"
+            )
         found.append(
             {
                 "key": key,
@@ -74,9 +78,9 @@ def media_triggers(check: Checker, scenario: dict[str, Any]) -> None:
             continue
         path = f"media[{index}].trigger.{trigger['type']}"
         if trigger["type"] == "after" and trigger["ref"] not in injects:
-            check.problem(path, f"no inject has the key '{trigger['ref']}'")
+            check.problem(path, missing_reference("inject", trigger["ref"], injects))
         elif trigger["type"] != "after" and trigger["ref"] not in expectations:
-            check.problem(path, f"no expectation has the key '{trigger['ref']}'")
+            check.problem(path, missing_reference("expectation", trigger["ref"], expectations))
 
 
 def export_media(item: dict[str, Any]) -> dict[str, Any]:

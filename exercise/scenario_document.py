@@ -4,6 +4,7 @@ A scenario writer sees every problem at once, each with the path of the field it
 about (``injects[2].to``) and a sentence that says what to write instead.
 """
 
+import difflib
 import math
 import re
 import unicodedata
@@ -12,7 +13,15 @@ from typing import Any
 
 from exercise import scenario_briefs, scenario_cell
 from exercise.catalogue import KINDS
-from exercise.document_checks import ITEM_KEY, MAX_TEXT, TEAM_KEY, Checker, written_schedule
+from exercise.document_checks import (
+    ITEM_KEY,
+    MAX_TEXT,
+    TEAM_KEY,
+    Checker,
+    describe,
+    missing_reference,
+    written_schedule,
+)
 from exercise.durations import format_duration
 from exercise.errors import Invalid
 from exercise.models.scenarios import CLASSIFICATION_LIMIT, INJECT_KINDS, SEVERITIES
@@ -66,11 +75,15 @@ def validate_document(document: Any) -> dict[str, Any]:
         "duration": check.duration(top, "duration", "duration", positive=True),
     }
     if result["key"] and not SCENARIO_KEY.match(result["key"]):
-        check.problem("key", f"'{result['key']}' is not a valid scenario key: use lower-case letters, digits and '-'")
+        check.problem(
+            "key",
+            f"'{result['key']}' is not a valid scenario key: use up to 64 lower-case letters, digits and '-', "
+            "starting with a letter or a digit",
+        )
     objective_keys: set[str] = set()
     result["objectives"] = _objectives(check, top.get("objectives"), objective_keys)
     result["teams"] = _teams(check, top.get("teams"), objective_keys)
-    team_keys = {t["key"] for t in result["teams"]}
+    team_keys = {t["key"] for t in result["teams"] if t["key"]}
     result["personas"] = scenario_cell.personas(check, top.get("personas"), team_keys)
     result["injects"] = _injects(check, top.get("injects"), team_keys)
     result["media"] = scenario_cell.media(check, top.get("media"), team_keys, {p["key"] for p in result["personas"]})
@@ -87,8 +100,13 @@ def _classification(check: Checker, top: dict[str, Any]) -> str:
     value = check.text(top, "classification", "classification", required=False, limit=CLASSIFICATION_LIMIT).strip()
     # A line break or a control character would break the banner and the PDF's margin
     # line, and could hide part of the marking from the people who must read it.
-    if not unstorable(value) and any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
-        check.problem("classification", "must be one line of text, without line breaks, tabs or control characters")
+    breaks = [ch for ch in value if unicodedata.category(ch) in ("Cc", "Zl", "Zp")]
+    if not unstorable(value) and breaks:
+        check.problem(
+            "classification",
+            f"holds the character U+{ord(breaks[0]):04X} (a line break, tab or control character); "
+            "a marking must be one line of printable text",
+        )
     return value
 
 
@@ -141,14 +159,15 @@ def _injects(check: Checker, value: Any, teams: set[str]) -> list[dict[str, Any]
         inject["at"], inject["trigger"] = check.schedule(obj, path)
         targets = teams if inject["to"] == "all" else set(inject["to"])
         inject["expect"] = [
-            _expectation(check, entry, f"{path}.expect[{n}]", targets)
+            _expectation(check, entry, f"{path}.expect[{n}]", targets, teams)
             for n, entry in enumerate(check.items(obj.get("expect"), f"{path}.expect", required=False))
         ]
         injects.append(inject)
     return injects
 
 
-def _expectation(check: Checker, value: Any, path: str, targets: set[str]) -> dict[str, Any]:
+def _expectation(check: Checker, value: Any, path: str, targets: set[str], teams: set[str]) -> dict[str, Any]:
+    """One expectation of an inject that goes to ``targets``, among the scenario's ``teams``."""
     obj = check.mapping(value, path, EXPECT_FIELDS)
     if obj is None:
         return {
@@ -166,26 +185,24 @@ def _expectation(check: Checker, value: Any, path: str, targets: set[str]) -> di
     key = check.key(obj, path, ITEM_KEY, set(), "expectation")
     modes = [m for m in ("each", "any") if m in obj]
     if len(modes) != 1:
-        check.problem(path, "needs exactly one of `each` (decided per team) or `any` (once for the group)")
+        found = "has both `each` and `any`" if modes else "has neither `each` nor `any`"
+        check.problem(path, f"{found}; it needs exactly one: `each` (decided per team) or `any` (once for the group)")
     mode = modes[0] if len(modes) == 1 else "each"
-    teams = check.team_keys(obj.get(mode), f"{path}.{mode}", targets) if len(modes) == 1 else []
+    concerned = check.team_keys(obj.get(mode), f"{path}.{mode}", targets, scenario=teams) if len(modes) == 1 else []
     event, restraint = _expected_kind(check, obj, path)
-    where = obj.get("where") or {}
-    if not isinstance(where, dict) or not all(_plain(v) for v in where.values()):
-        check.problem(f"{path}.where", "must map event data fields to plain values, such as {kind: joint_patrol}")
-        where = {}
+    where = _where(check, obj.get("where") or {}, f"{path}.where")
     points = obj.get("points", 0)
     if isinstance(points, bool) or not isinstance(points, int) or not -1000 <= points <= 1000:
-        check.problem(f"{path}.points", "must be a whole number from -1000 to 1000")
+        check.problem(f"{path}.points", f"is {describe(points)}; it must be a whole number from -1000 to 1000")
         points = 0
     objective = obj.get("objective")
     if objective is not None and not isinstance(objective, str):
-        check.problem(f"{path}.objective", "must be an objective key written as text")
+        check.problem(f"{path}.objective", f"is {describe(objective)}; it must be an objective key written as text")
         objective = None
     return {
         "key": key,
         "mode": mode,
-        "teams": teams,
+        "teams": concerned,
         "event": event,
         "restraint": restraint,
         "where": where,
@@ -194,6 +211,23 @@ def _expectation(check: Checker, value: Any, path: str, targets: set[str]) -> di
         "objective": objective,
         "path": path,
     }
+
+
+def _where(check: Checker, where: Any, path: str) -> dict[str, Any]:
+    """Equality constraints on the event's data: fields mapped to plain values."""
+    if not isinstance(where, dict):
+        check.problem(
+            path, f"is {describe(where)}; it must map event data fields to values, such as {{kind: joint_patrol}}"
+        )
+        return {}
+    bad = [name for name, value in where.items() if not _plain(value)]
+    for name in bad:
+        check.problem(
+            f"{path}.{name}",
+            f"is {describe(where[name])}; a constraint's value must be text, a number or a yes/no, "
+            "such as kind: joint_patrol",
+        )
+    return {} if bad else where
 
 
 def _expected_kind(check: Checker, obj: dict[str, Any], path: str) -> tuple[str, bool]:
@@ -212,7 +246,13 @@ def _expected_kind(check: Checker, obj: dict[str, Any], path: str) -> tuple[str,
     field = named[0]
     kind = obj[field]
     if not isinstance(kind, str) or kind not in KINDS:
-        check.problem(f"{path}.{field}", f"'{kind}' is not an event kind; see the list of kinds in the API document")
+        near = difflib.get_close_matches(kind, list(KINDS), n=1) if isinstance(kind, str) else []
+        hint = f"did you mean {near[0]}? " if near else ""
+        check.problem(
+            f"{path}.{field}",
+            f"{describe(kind) if not isinstance(kind, str) else repr(kind)} is not an event kind; {hint}"
+            f"the kinds are {', '.join(sorted(KINDS))}",
+        )
         return "", field == "none"
     return str(kind), field == "none"
 
@@ -226,7 +266,11 @@ def _cross_references(check: Checker, scenario: dict[str, Any]) -> None:
         for n, expectation in enumerate(inject["expect"]):
             path = expectation.pop("path")
             if expectation["key"] in owner:
-                check.problem(f"{path}.key", f"expectation key '{expectation['key']}' is used twice")
+                check.problem(
+                    f"{path}.key",
+                    f"expectation key '{expectation['key']}' is used twice: an expectation of inject "
+                    f"{owner[expectation['key']]} has it already; give each expectation a key of its own",
+                )
             else:
                 owner[expectation["key"]] = inject["key"]
             if expectation["objective"] is not None and expectation["objective"] not in objectives:
@@ -251,11 +295,11 @@ def _cross_references(check: Checker, scenario: dict[str, Any]) -> None:
         path = f"injects[{index}].trigger.{trigger['type']}"
         if trigger["type"] == "after":
             if trigger["ref"] not in inject_keys:
-                check.problem(path, f"no inject has the key '{trigger['ref']}'")
+                check.problem(path, missing_reference("inject", trigger["ref"], inject_keys))
             else:
                 depends_on[inject["key"]] = trigger["ref"]
         elif trigger["ref"] not in owner:
-            check.problem(path, f"no expectation has the key '{trigger['ref']}'")
+            check.problem(path, missing_reference("expectation", trigger["ref"], set(owner)))
         else:
             depends_on[inject["key"]] = owner[trigger["ref"]]
     for index, inject in enumerate(scenario["injects"]):
@@ -288,17 +332,20 @@ def _scoring(check: Checker, value: Any) -> dict[str, Any]:
     for name, weights in sections.items():
         known = SCORING_KEYS[name]
         if not isinstance(weights, dict):
-            check.problem(f"scoring.{name}", f"must map names to numbers, such as {{{known[0]}: 1}}")
+            check.problem(
+                f"scoring.{name}", f"is {describe(weights)}; it must map names to numbers, such as {{{known[0]}: 1}}"
+            )
             continue
         for kind, weight in weights.items():
+            at = f"scoring.{name}.{kind}"
             if kind not in known:
-                check.problem(f"scoring.{name}.{kind}", f"'{kind}' is not one of {', '.join(known)}")
+                check.problem(at, f"'{kind}' is not one of {', '.join(known)}")
             elif isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
-                check.problem(f"scoring.{name}.{kind}", "must be a finite number")
+                check.problem(at, f"is {describe(weight)}; it must be a finite number, such as 1 or -0.5")
             elif abs(weight) > WEIGHT_LIMIT:
-                check.problem(f"scoring.{name}.{kind}", f"must be between -{WEIGHT_LIMIT} and {WEIGHT_LIMIT}")
+                check.problem(at, f"is {weight}; it must be between -{WEIGHT_LIMIT} and {WEIGHT_LIMIT}")
             elif name == "escalation" and weight != int(weight):
-                check.problem(f"scoring.{name}.{kind}", "must be a whole number of rungs")
+                check.problem(at, f"is {weight}; it must be a whole number of rungs, such as 1 or 2")
     return dict(sections)
 
 

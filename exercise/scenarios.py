@@ -66,7 +66,13 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
         )
         for n, item in enumerate(spec["media"])
     )
-    for n, item in enumerate(spec["injects"]):
+    store_injects(scenario, spec["injects"], objectives)
+    return scenario
+
+
+def store_injects(scenario: Scenario, injects: list[dict[str, Any]], objectives: dict[str, Objective]) -> None:
+    """The scenario's injects and their expectations, from the normal form."""
+    for n, item in enumerate(injects):
         inject = Inject.objects.create(
             scenario=scenario,
             key=item["key"],
@@ -95,7 +101,6 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
             )
             for m, e in enumerate(item["expect"])
         )
-    return scenario
 
 
 def _schedule(item: dict[str, Any]) -> dict[str, Any]:

@@ -10,9 +10,13 @@ from ninja import Router, Status
 from exercise import access, exercises, hotlines, injects, jointops, scenarios, selectors, shapes
 from exercise.document_text import dump_json, dump_yaml, is_yaml, parse_text
 from exercise.envelopes import envelope
-from exercise.errors import NotAuthenticated, TooLarge
+from exercise.errors import Invalid, NotAuthenticated, TooLarge
 from exercise.models import Exercise, Scenario
-from exercise.roles import Caller, caller_of
+from exercise.roles import Caller, caller_of, require_staff
+from exercise.workbook import XLSX_TYPE, document_from_workbook, workbook_bytes
+from exercise.workbook.msel import replace_msel
+from exercise.workbook.tables import read_csv, read_workbook
+from exercise.workbook.template import template_workbook
 from facilitator import schemas
 from gateway.ratelimits import count_failure, refuse_if_failing
 from gateway.schemas import Envelope, OperationOut
@@ -22,10 +26,12 @@ router = Router(tags=["facilitator"])
 SCENARIO_BODY = {
     "requestBody": {
         "required": True,
-        "description": "A scenario document (see API.md) as JSON, or as YAML with Content-Type: application/yaml.",
+        "description": "A scenario document (see API.md) as JSON, as YAML with Content-Type: application/yaml, "
+        f"or as a workbook with Content-Type: {XLSX_TYPE} (docs/scenarios.md).",
         "content": {
             "application/json": {"schema": {"type": "object"}},
             "application/yaml": {"schema": {"type": "string"}},
+            XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
         },
     }
 }
@@ -45,9 +51,12 @@ def create_token(request: HttpRequest, payload: schemas.TokenIn) -> dict[str, st
 @router.post("/scenarios", response={201: schemas.ScenarioOut}, openapi_extra=SCENARIO_BODY)
 def create_scenario(request: HttpRequest) -> Status[Scenario]:
     body = request.body
-    if len(body) > 2 * 1024 * 1024:
-        raise TooLarge("A scenario document may be at most 2 MB.")
-    document = parse_text(body, yaml_syntax=is_yaml(request.content_type or ""))
+    if _media_type(request) == XLSX_TYPE:
+        document: Any = document_from_workbook(body)
+    else:
+        if len(body) > 2 * 1024 * 1024:
+            raise TooLarge("A scenario document may be at most 2 MB.")
+        document = parse_text(body, yaml_syntax=is_yaml(request.content_type or ""))
     scenario = scenarios.import_scenario(caller=caller_of(request), document=document)
     return Status(201, scenario)
 
@@ -57,26 +66,85 @@ def list_scenarios(request: HttpRequest) -> QuerySet[Scenario]:
     return selectors.scenarios(caller=caller_of(request))
 
 
+def _media_type(request: HttpRequest) -> str:
+    return (request.content_type or "").split(";")[0].strip().lower()
+
+
+def _workbook_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 SCENARIO_DOCUMENT = {
     "responses": {
         200: {
-            "description": "The scenario document, as JSON or (format=yaml) as YAML.",
+            "description": "The scenario document, as JSON, as YAML (format=yaml) or as a workbook (format=xlsx).",
             "content": {
                 "application/json": {"schema": {"type": "object"}},
                 "application/yaml": {"schema": {"type": "string"}},
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
         }
     }
 }
+WORKBOOK_ANSWER = {
+    "responses": {200: {"description": "A workbook.", "content": {XLSX_TYPE: {"schema": {"type": "string"}}}}}
+}
+MSEL_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A workbook with an MSEL sheet (and optionally Expectations), or the MSEL sheet as text/csv.",
+        "content": {
+            XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+# Registered before /scenarios/{scenario_id}, which would otherwise take "template.xlsx" for an id.
+@router.get(
+    "/scenarios/template.xlsx",
+    summary="A template workbook: every sheet, with example rows",
+    openapi_extra=WORKBOOK_ANSWER,
+)
+def scenario_template(request: HttpRequest) -> HttpResponse:
+    require_staff(caller_of(request))
+    return _workbook_response(template_workbook(), "scenario-template.xlsx")
+
+
+@router.post(
+    "/scenarios/{scenario_id}/msel",
+    response=schemas.ScenarioOut,
+    summary="Replace the injects of a scenario no exercise has used (409 otherwise)",
+    openapi_extra=MSEL_BODY,
+)
+def replace_scenario_msel(request: HttpRequest, scenario_id: int) -> Scenario:
+    media_type = _media_type(request)
+    if media_type == XLSX_TYPE:
+        tables = read_workbook(request.body)
+    elif media_type == "text/csv":
+        tables = read_csv(request.body)
+    else:
+        raise Invalid(
+            f"Send the MSEL as a workbook ({XLSX_TYPE}) or as text/csv.",
+            [{"path": "", "message": f"the content type is '{media_type or 'none'}'"}],
+        )
+    return replace_msel(caller=caller_of(request), scenario_id=scenario_id, tables=tables)
 
 
 @router.get(
     "/scenarios/{scenario_id}",
-    summary="The scenario document; ?format=yaml for YAML",
+    summary="The scenario document; ?format=yaml for YAML, ?format=xlsx for a workbook",
     openapi_extra=SCENARIO_DOCUMENT,
 )
-def get_scenario(request: HttpRequest, scenario_id: int, format: Literal["json", "yaml"] = "json") -> HttpResponse:
+def get_scenario(
+    request: HttpRequest, scenario_id: int, format: Literal["json", "yaml", "xlsx"] = "json"
+) -> HttpResponse:
     document = scenarios.scenario_document(caller=caller_of(request), scenario_id=scenario_id)
+    if format == "xlsx":
+        return _workbook_response(workbook_bytes(document), f"{document['key']}.xlsx")
     if format == "yaml":
         return HttpResponse(dump_yaml(document), content_type="application/yaml; charset=utf-8")
     return HttpResponse(dump_json(document), content_type="application/json")

@@ -14,8 +14,8 @@ from tests.review.played import karst_pass, play, write_up
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-# The one operation whose answer is a document as written, in JSON or YAML.
-FREE_FORM = {("get", "/api/v1/scenarios/{scenario_id}")}
+# The operations whose answer is a document as written, in JSON, YAML or a workbook.
+FREE_FORM = {("get", "/api/v1/scenarios/{scenario_id}"), ("get", "/api/v1/scenarios/template.xlsx")}
 
 
 def closed(node: Any) -> Any:
@@ -39,9 +39,21 @@ class Checked:
         self.components = closed(document["components"])
         self.seen: set[tuple[str, str]] = set()
 
-    def __call__(self, method: str, template: str, token: str | None = None, body: Any = None, **ids: Any) -> Any:
+    def __call__(
+        self,
+        method: str,
+        template: str,
+        token: str | None = None,
+        body: Any = None,
+        *,
+        content_type: str = "application/json",
+        **ids: Any,
+    ) -> Any:
         path = API + template.format(**ids)
-        response = self.api.get(path, token=token) if method == "get" else self._send(method, path, body, token)
+        if method == "get":
+            response = self.api.get(path, token=token)
+        else:
+            response = self._send(method, path, body, token, content_type)
         assert response.status_code < 300, (method, path, response.status_code, response.content[:500])
         operation = self.paths[API + template][method]
         schema = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
@@ -52,9 +64,9 @@ class Checked:
         self.seen.add((method, API + template))
         return answer
 
-    def _send(self, method: str, path: str, body: Any, token: str | None) -> Any:
+    def _send(self, method: str, path: str, body: Any, token: str | None, content_type: str) -> Any:
         if method == "post":
-            return self.api.post(path, body, token=token)
+            return self.api.post(path, body, token=token, content_type=content_type)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.api.client.patch(path, data=json.dumps(body), content_type="application/json", headers=headers)
 
@@ -102,10 +114,19 @@ def read_a_played_run(check: Checked, facilitator: builders.Staff) -> None:
     check("get", "/health")
 
 
+# The builder's injects as a CSV file of the MSEL sheet.
+MSEL = (
+    "Key,At,Trigger,To,Kind,Severity,Title,Body\n"
+    'I1,5m,,"ARC, BOR",border_tension,high,Exchange of fire at Karst Pass border post,Shots.\n'
+    "I2,,missed E1 +5m,all,border_tension,critical,Second exchange of fire; casualties reported,Casualties.\n"
+)
+
+
 def play_commands(check: Checked, facilitator: builders.Staff) -> None:
     staff = facilitator.token
     check("post", "/auth/token", body={"username": facilitator.user.username, "password": facilitator.password})
     scenario = check("post", "/scenarios", staff, builders.document(key="shapes", personas=builders.PERSONAS))
+    check("post", "/scenarios/{scenario_id}/msel", staff, MSEL, content_type="text/csv", scenario_id=scenario["id"])
     made = check("post", "/exercises", staff, {"scenario_id": scenario["id"], "name": "Shapes", "speed": 2})
     x = {"exercise_id": made["id"]}
     check("post", "/exercises/{exercise_id}/reset", staff, **x)

@@ -122,7 +122,12 @@ def test_missing_teams_are_reported_and_every_team_reference_is_then_unknown():
         pytest.param(
             top(objectives=[*builders.DOCUMENT["objectives"], "O2"]), "objectives[1]", ["mapping"], id="objective-text"
         ),
-        pytest.param(expectation(where=["kind"]), "injects[0].expect[0].where", ["plain values"], id="where-list"),
+        pytest.param(
+            expectation(where=["kind"]),
+            "injects[0].expect[0].where",
+            ["is a list", "map event data fields"],
+            id="where-list",
+        ),
         pytest.param(top(scoring={"trust": {"hotline.accepted": "one"}}), "scoring.trust.hotline.accepted", ["number"]),
     ],
 )
@@ -269,8 +274,8 @@ def test_a_field_written_twice_in_one_mapping_is_refused(raw, yaml_syntax, fragm
 def test_an_inject_needs_exactly_one_of_at_and_trigger():
     both = inject(0, trigger={"after": "I2"})
     neither = inject(0, at=REMOVE)
-    assert_only_problem(both, "injects[0]", "exactly one of `at`", "`trigger`")
-    assert_only_problem(neither, "injects[0]", "exactly one of `at`", "`trigger`")
+    assert_only_problem(both, "injects[0]", "has both `at` and `trigger`", "exactly one: `at`")
+    assert_only_problem(neither, "injects[0]", "has neither `at` nor `trigger`", "exactly one: `at`")
 
 
 @pytest.mark.parametrize(
@@ -525,10 +530,10 @@ def test_a_classification_is_exported_only_when_there_is_one():
     ("value", "fragments"),
     [
         ("E" * 121, ("121 characters", "limit is 120")),
-        ("EXERCISE\nUNCLASSIFIED", ("one line",)),
-        ("EXERCISE\tUNCLASSIFIED", ("control characters",)),
-        ("EXERCISE \x1b[8mSECRET", ("control characters",)),
-        ("EXERCISE\u2028UNCLASSIFIED", ("line breaks",)),
+        ("EXERCISE\nUNCLASSIFIED", ("U+000A", "one line")),
+        ("EXERCISE\tUNCLASSIFIED", ("U+0009", "one line of printable text")),
+        ("EXERCISE \x1b[8mSECRET", ("U+001B", "control character")),
+        ("EXERCISE\u2028UNCLASSIFIED", ("U+2028", "line break")),
         (42, ("must be text", "number 42")),
         (["EXERCISE"], ("must be text",)),
     ],
@@ -536,3 +541,81 @@ def test_a_classification_is_exported_only_when_there_is_one():
 )
 def test_a_bad_classification_is_reported_at_its_path(value, fragments):
     assert_only_problem(top(classification=value), "classification", *fragments)
+
+
+def test_a_team_that_the_inject_does_not_go_to_is_named_as_such():
+    doc = inject(0, to=["BOR"])
+    doc["injects"][0]["expect"][0]["each"] = ["ARC", "XYZ", "BOR"]
+    problems = problems_of(doc)
+    assert len(problems) == 2, problems
+    assert_problem(
+        problems,
+        "injects[0].expect[0].each[0]",
+        "'ARC' is a team of the scenario but this inject does not go to it; the inject goes to BOR",
+    )
+    assert_problem(
+        problems, "injects[0].expect[0].each[1]", "'XYZ'", "not a team of the scenario (ARC, BOR, CAL)", "goes to BOR"
+    )
+
+
+def test_a_key_that_is_no_team_at_all_lists_the_teams_when_the_inject_goes_to_all():
+    doc = inject(0, to="all")
+    doc["injects"][0]["expect"][0]["each"] = ["XYZ"]
+    assert_only_problem(
+        doc, "injects[0].expect[0].each[0]", "unknown team key 'XYZ'; the teams of the scenario are ARC, BOR, CAL"
+    )
+
+
+def _expect_where(**where: Any) -> dict[str, Any]:
+    return expectation(where=where)
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "found", "allowed"),
+    [
+        pytest.param(expectation(points="ten"), "injects[0].expect[0].points", "the text 'ten'", "-1000 to 1000"),
+        pytest.param(expectation(within="0s"), "injects[0].expect[0].within", "is 0s", "longer than zero"),
+        pytest.param(
+            expectation(event="hotline.request"),
+            "injects[0].expect[0].event",
+            "'hotline.request'",
+            "did you mean hotline.requested",
+        ),
+        pytest.param(expectation(event="call"), "injects[0].expect[0].event", "'call'", "the kinds are action.taken"),
+        pytest.param(expectation(any=["ARC"]), "injects[0].expect[0]", "has both `each` and `any`", "exactly one"),
+        pytest.param(expectation(objective=5), "injects[0].expect[0].objective", "the number 5", "objective key"),
+        pytest.param(_expect_where(kind=["a"]), "injects[0].expect[0].where.kind", "is a list", "text, a number"),
+        pytest.param(inject(1, trigger={"after": 5}), "injects[1].trigger.after", "the number 5", "such as I1"),
+        pytest.param(inject(1, trigger={}), "injects[1].trigger", "has none of them", "after: INJECT"),
+        pytest.param(inject(1, trigger={"met": "I1"}), "injects[1].trigger.met", "'I1'", "the expectations are E1"),
+        pytest.param(inject(1, to="ARC"), "injects[1].to", "the text 'ARC'", '"all" or a list of team keys'),
+        pytest.param(inject(1, to=["ARC", "ARC"]), "injects[1].to", "'ARC' more than once", "name each team once"),
+        pytest.param(inject(1, to=[]), "injects[1].to", "is an empty list", 'or write "all"'),
+        pytest.param(top(teams={"ARC": "Arcadia"}), "teams", "is a mapping", "must be a list"),
+        pytest.param(top(objectives=["O1"]), "objectives[0]", "the text 'O1'", "mapping of fields, one of key, text"),
+        pytest.param(top(title=""), "title", "is blank", "1 to 200 characters"),
+        pytest.param(top(duration="900h"), "duration", "is 900h", "at most 168h"),
+        pytest.param(top(duration=True), "duration", "yes/no", "90m"),
+        pytest.param(top(key="Karst Pass"), "key", "'Karst Pass'", "lower-case letters"),
+        pytest.param(
+            top(scoring={"trust": {"hotline.accepted": "one"}}),
+            "scoring.trust.hotline.accepted",
+            "the text 'one'",
+            "finite number",
+        ),
+        pytest.param(
+            top(scoring={"escalation": {"deploy_forces": 1.5}}),
+            "scoring.escalation.deploy_forces",
+            "is 1.5",
+            "whole number of rungs",
+        ),
+        pytest.param(top(scoring={"trust": 3}), "scoring.trust", "the number 3", "map names to numbers"),
+        pytest.param(top(colour="red"), "colour", "'colour'", "the fields here are key, title"),
+    ],
+)
+def test_every_message_says_what_was_found_and_what_is_allowed(document, path, found, allowed):
+    assert_problem(problems_of(document), path, found, allowed)
+
+
+def test_a_repeated_expectation_key_names_the_inject_that_has_it():
+    assert_problem(problems_of(_second_expectation_e1()), "injects[1].expect[0].key", "inject I1 has it already")
