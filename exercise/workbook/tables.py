@@ -11,7 +11,6 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree import ElementTree
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -82,7 +81,8 @@ def read_workbook(raw: bytes) -> Tables:
     _refuse_bombs(raw)
     tables = Tables()
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+        # Not read-only: that mode hides merged cells, and the file is small once bounded above.
+        book = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
     except Exception as exc:  # any failure of the parser on an upload means an unreadable file
         raise Invalid("The file is not a workbook.", [{"path": "", "message": f"the file {NOT_A_WORKBOOK}"}]) from exc
     try:
@@ -96,8 +96,7 @@ def read_workbook(raw: bytes) -> Tables:
                     f" (and '{README_SHEET}', which is not read)",
                 )
                 continue
-            _merged_cells(raw, sheet, tables)
-            sheet.reset_dimensions()  # a file's own claim of its size is not trusted
+            _merged_cells(sheet, tables)
             tables.rows[sheet.title] = _table(sheet.title, _sheet_rows(sheet, tables), tables)
     except (TooLarge, Invalid):
         raise
@@ -129,22 +128,13 @@ def _sheet_rows(sheet: Any, tables: Tables) -> Iterator[tuple[int, list[Any]]]:
         yield number, values
 
 
-def _merged_cells(raw: bytes, sheet: Any, tables: Tables) -> None:
-    """Merged cells hide which row a value belongs to; the reader refuses them. openpyxl's
-    read-only mode does not report them, so the sheet's own XML is looked at."""
-    path = getattr(sheet, "_worksheet_path", None)
-    if not path:
-        return
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open(path) as part:
-        # The part's size was bounded above, and expat (2.4.1 on) refuses entity expansion,
-        # which is what openpyxl itself relies on without defusedxml.
-        for _, element in ElementTree.iterparse(part, events=("start",)):  # noqa: S314
-            if element.tag.endswith("}mergeCell"):
-                merged = element.get("ref", "")
-                tables.problem(
-                    f"{sheet.title}!{merged.split(':')[0]}",
-                    f"the cells {merged} are merged; a scenario workbook takes one value per cell: unmerge them",
-                )
+def _merged_cells(sheet: Any, tables: Tables) -> None:
+    """Merged cells hide which row a value belongs to; the reader refuses them."""
+    for merged in sheet.merged_cells.ranges:
+        tables.problem(
+            f"{sheet.title}!{merged.coord.split(':')[0]}",
+            f"the cells {merged.coord} are merged; a scenario workbook takes one value per cell: unmerge them",
+        )
 
 
 def read_csv(raw: bytes, sheet: str = "MSEL") -> Tables:
