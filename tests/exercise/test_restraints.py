@@ -11,6 +11,7 @@ import pytest
 from exercise import exercises, hotlines
 from exercise.catalogue import sentence
 from exercise.models import Event, ExerciseInject
+from exercise.review import report
 from exercise.selectors import inject_plan, scores
 from tests import builders
 from tests.exercise.test_expectations import (
@@ -280,3 +281,23 @@ def test_the_plan_and_the_decisions_read_as_restraints(start):
     assert sentence(envelope) == f"Restraint R1 missed for ARC, broken by ARC (event {broke.seq}): 0 points"
     envelope = {"kind": met.kind, "actor": met.actor, "data": met.data}
     assert sentence(envelope) == "Restraint R1 met for BOR, nothing it forbids done in the window: 5 points"
+
+
+def test_a_debrief_does_not_tell_a_team_what_another_did_out_of_its_sight(start):
+    # ARC and BOR must not use the hotline, as a group; BOR breaks it on its line to CAL,
+    # which ARC never sees: ARC's debrief says the group missed it, not how.
+    run = start(inject("I1", restraint("R1", "hotline.message", mode="any")))
+    call = run.call("BOR", "CAL").obj
+    hotlines.answer_call(caller=run.teams["CAL"].caller, hotline_id=call.pk, accept=True)
+    run.release_first()
+    sent = hotlines.send_message(caller=run.teams["BOR"].caller, hotline_id=call.pk, text="Quietly, to Caldera.")
+    run.change("end")
+    run.exercise.refresh_from_db()
+    told = {
+        key: report.debrief(caller=run.teams[key].caller, exercise=run.exercise)["expectations"]
+        for key in ("ARC", "BOR")
+    }
+    assert [(d["status"], d["explanation"]) for d in told["ARC"]] == [("missed", "broken by another team of the group")]
+    assert [(d["status"], d["explanation"]) for d in told["BOR"]] == [
+        ("missed", f"hotline message by BOR (event {sent.seq}), within 30m of inject I1")
+    ]
