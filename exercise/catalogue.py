@@ -18,6 +18,7 @@ from typing import Any
 from exercise import event_data as d
 from exercise.durations import format_duration
 from exercise.models.events import Event
+from exercise.steps import CONFIDENCE_MEASURES, action_done
 
 Envelope = Mapping[str, Any]
 # (rule, truster, trusted): one movement of the trust matrix; the rule names its weight.
@@ -126,14 +127,22 @@ def _operation(event: Envelope) -> str:
 
 def _action(event: Envelope) -> str:
     data = event["data"]
+    measure = ", a confidence-building measure" if data["kind"] in CONFIDENCE_MEASURES else ""
     # The rung the move reached, by number and name (the name as the log recorded it).
-    return f"{data['team']} {_words(data['kind'])} (rung {data['escalation']} · {data['rung']}){_said(data)}"
+    rung = f"(rung {data['escalation']} · {data['rung']})"
+    return f"{data['team']} {action_done(data['kind'])}{measure} {rung}{_said(data)}"
 
 
 def _expectation(event: Envelope) -> str:
     data = event["data"]
     who = data.get("team") or data.get("met_by") or "/".join(data["teams"])
-    return f"Expectation {data['expectation']} {_verb(event)} for {who}: {data['points']} points"
+    if not data.get("restraint"):
+        return f"Expectation {data['expectation']} {_verb(event)} for {who}: {data['points']} points"
+    if data.get("broken_by"):
+        why = f", broken by {data['broken_by']} (event {data['decided_by']})"
+    else:
+        why = ", nothing it forbids done in the window"
+    return f"Restraint {data['expectation']} {_verb(event)} for {who}{why}: {data['points']} points"
 
 
 def _rating(event: Envelope) -> str:

@@ -154,7 +154,12 @@ class ExpectationData(EventData):
     points: int
     objective: str | None
     deadline: float
-    decided_by: int | None = Field(description="the seq of the event that met it; none for a deadline")
+    decided_by: int | None = Field(
+        description="the seq of the event that decided it: met it, or broke a restraint; "
+        "none when the deadline passed (or the exercise ended) first"
+    )
+    restraint: bool = Field(False, description="a restraint (`none:`): met when the window passes without the act")
+    broken_by: TeamKey | None = Field(None, description="the team whose act broke a restraint")
 
 
 class RatingData(EventData):

@@ -211,8 +211,8 @@ def change_status(*, caller: Caller, exercise_id: int, transition: str) -> Exerc
             at=at,
         )
         if transition == "end":
-            # What was still open can no longer be met.
-            expectations.decide_missed(exercise=exercise, ending=True)
+            # What was still open can no longer be met (nor a restraint broken).
+            expectations.decide_deadlines(exercise=exercise, ending=True)
     return exercise
 
 

@@ -4,6 +4,9 @@ Pure functions of plain values, so that replaying the log decides exactly as the
 run did: an event meets an open expectation when it is of the expected kind, by one of
 the teams it concerns, its data equal to every ``where`` constraint, and no later than
 the deadline; an expectation with no such event is missed once the clock passes it.
+
+A restraint (``none:``) reads the same rule the other way round: the first matching
+event misses it, and the clock passing the deadline with none meets it.
 """
 
 from typing import Any
@@ -31,6 +34,17 @@ def meets(
         return None
     data = event.get("data", {})
     return by if all(key in data and data[key] == value for key, value in where.items()) else None
+
+
+def on_act(restraint: bool) -> str:
+    """What a matching event decides: it meets an expectation and breaks a restraint."""
+    return "missed" if restraint else "met"
+
+
+def on_deadline(restraint: bool) -> str:
+    """What the clock passing the deadline (or the exercise ending first) decides: the act
+    can no longer happen in the window, so an expectation is missed and a restraint met."""
+    return "met" if restraint else "missed"
 
 
 def is_past(deadline: float, exercise_time: float) -> bool:

@@ -2,6 +2,8 @@
 team events and from the clock, and fires the ``met``/``missed`` triggers.
 
 Decisions are staff-only events naming the seq that decided them (none for a deadline).
+A restraint is decided the other way round (expectation_rules.on_act, on_deadline): its
+forbidden act misses it, naming that act's seq, and its deadline meets it, naming none.
 """
 
 from django.db import transaction
@@ -9,7 +11,7 @@ from django.db.models import Q
 
 from exercise import clock, events, triggers
 from exercise.event_data import ExpectationData
-from exercise.expectation_rules import acting_teams, concerned_teams, is_past, meets
+from exercise.expectation_rules import acting_teams, concerned_teams, is_past, meets, on_act, on_deadline
 from exercise.models import Event, Exercise, ExerciseInject, ExpectationCheck, PendingDecision
 
 
@@ -62,12 +64,13 @@ def decide_pending(exercise_id: int) -> None:
         _drain_pending(exercise)
 
 
-def decide_missed(*, exercise: Exercise, ending: bool = False, as_of: float | None = None) -> int:
-    """Mark every open check whose deadline has passed by ``as_of`` (default: now; every
-    open one, when the exercise ends) as missed; the caller holds the exercise lock.
-    Events pending their decisions take them first: one may have met a check in time."""
+def decide_deadlines(*, exercise: Exercise, ending: bool = False, as_of: float | None = None) -> int:
+    """Decide every open check whose deadline has passed by ``as_of`` (default: now; every
+    open one, when the exercise ends): missed, or met for a restraint; the caller holds the
+    exercise lock. Events pending their decisions take them first: one may have met a
+    check, or broken a restraint, in time."""
     _drain_pending(exercise)
-    return _decide_missed(exercise, ending=ending, as_of=as_of)
+    return _decide_deadlines(exercise, ending=ending, as_of=as_of)
 
 
 def _drain_pending(exercise: Exercise) -> None:
@@ -82,7 +85,7 @@ def _envelope(event: Event) -> dict:
 
 
 def _decide_for(exercise: Exercise, seq: int, envelope: dict) -> None:
-    _decide_missed(exercise, as_of=envelope["exercise_time"])
+    _decide_deadlines(exercise, as_of=envelope["exercise_time"])
     candidates = ExpectationCheck.objects.filter(
         exercise=exercise, status=ExpectationCheck.Status.OPEN, event_kind=envelope["kind"]
     ).select_related("expectation__inject", "team")
@@ -90,10 +93,10 @@ def _decide_for(exercise: Exercise, seq: int, envelope: dict) -> None:
         rule = {"event_kind": check.event_kind, "where": check.expectation.where, "teams": check.teams}
         by = meets(**rule, opens_at=check.opens_at, deadline=check.deadline, event=envelope)
         if by:
-            _decide(exercise, check, ExpectationCheck.Status.MET, decided_by=seq, met_by=by)
+            _decide(exercise, check, on_act(check.expectation.restraint), decided_by=seq, acted_by=by)
 
 
-def _decide_missed(exercise: Exercise, *, ending: bool = False, as_of: float | None = None) -> int:
+def _decide_deadlines(exercise: Exercise, *, ending: bool = False, as_of: float | None = None) -> int:
     now = clock.exercise_time(exercise) if as_of is None else as_of
     overdue = [
         check
@@ -103,7 +106,7 @@ def _decide_missed(exercise: Exercise, *, ending: bool = False, as_of: float | N
         if ending or is_past(check.deadline, now)
     ]
     for check in overdue:
-        _decide(exercise, check, ExpectationCheck.Status.MISSED)
+        _decide(exercise, check, on_deadline(check.expectation.restraint))
     return len(overdue)
 
 
@@ -113,13 +116,15 @@ def next_deadline(exercise: Exercise) -> float | None:
 
 
 def _decide(
-    exercise: Exercise, check: ExpectationCheck, status: str, *, decided_by: int | None = None, met_by: str = ""
+    exercise: Exercise, check: ExpectationCheck, status: str, *, decided_by: int | None = None, acted_by: str = ""
 ) -> None:
+    """``acted_by`` is the team whose act decided it: met an expectation, or broke a restraint."""
     check.status = status
     check.decided_by = decided_by
-    check.met_by = met_by
-    check.save(update_fields=["status", "decided_by", "met_by"])
+    check.acted_by = acted_by
+    check.save(update_fields=["status", "decided_by", "acted_by"])
     expectation = check.expectation
+    restraint = expectation.restraint
     kind = "expectation.met" if status == ExpectationCheck.Status.MET else "expectation.missed"
     decision = events.append(
         exercise=exercise,
@@ -130,7 +135,11 @@ def _decide(
             inject=expectation.inject.key,
             team=check.team.key if check.team else None,
             teams=check.teams,
-            met_by=met_by or None,
+            # An `any` restraint kept by the group is credited to each of its teams; the
+            # team that broke one is named apart, so the miss stays the group's.
+            met_by=None if restraint else acted_by or None,
+            broken_by=(acted_by or None) if restraint else None,
+            restraint=restraint,
             points=expectation.points if status == ExpectationCheck.Status.MET else 0,
             objective=expectation.objective.key if expectation.objective else None,
             deadline=check.deadline,

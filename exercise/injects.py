@@ -41,7 +41,7 @@ def release_due_injects(*, exercise_id: int) -> list[Event]:
                 else _release(exercise, item, actor=None)
                 for item in due
             ]
-            if not due and not expectations.decide_missed(exercise=exercise):
+            if not due and not expectations.decide_deadlines(exercise=exercise):
                 return released
 
 

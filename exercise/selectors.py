@@ -11,6 +11,7 @@ from exercise.models import Exercise, Expectation, Inject, Persona, Scenario
 from exercise.roles import Caller, Role, require_in_exercise, require_staff
 from exercise.scenarios import scenario_spec
 from exercise.scoring import scoreboard
+from exercise.scoring.explanations import plan_words
 from exercise.steps import LADDER
 
 
@@ -120,8 +121,5 @@ def _trigger_words(inject: Inject) -> str:
 
 
 def _expectation_words(expectation: Expectation) -> str:
-    teams = ", ".join(expectation.teams)
-    who = f"each of {teams}" if expectation.mode == Expectation.Mode.EACH else f"any of {teams}"
-    points = f" · {expectation.points} pts" if expectation.points else ""
-    event = expectation.event.replace(".", " ").replace("_", " ")
-    return f"{expectation.key}: {who}, {event} within {format_duration(expectation.within)}{points}"
+    fields = ("key", "mode", "teams", "event", "restraint", "where", "within", "points")
+    return plan_words({name: getattr(expectation, name) for name in fields})

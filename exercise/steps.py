@@ -1,4 +1,5 @@
-"""The escalation ladder: its rungs, and how far each kind of action moves a team."""
+"""The escalation ladder: its rungs, how far each kind of action moves a team, and the
+words each kind of action reads as."""
 
 # Rungs run from 0 (routine posture) to 5 (maximum readiness). Each names a level of
 # posture, never a move: raising the alert and deploying forces both climb one rung, so a
@@ -23,3 +24,25 @@ ACTION_STEPS = {
     "public_statement": 0,
     **dict.fromkeys(CONFIDENCE_MEASURES, 0),
 }
+# Each kind of action as a command on the team console (the imperative) and as what a
+# state did (the feed, the review and the exports read this; catalogue.action sentence).
+ACTION_WORDS: dict[str, tuple[str, str]] = {
+    "raise_alert": ("raise alert", "raised the alert"),
+    "lower_alert": ("lower alert", "lowered the alert"),
+    "deploy_forces": ("deploy forces", "deployed forces"),
+    "withdraw_forces": ("withdraw forces", "withdrew forces"),
+    "public_statement": ("public statement", "made a public statement"),
+    "notify_exercise": ("notify an exercise in advance", "gave advance notice of a military exercise"),
+    "invite_observers": ("invite observers", "invited foreign observers to its forces' activities"),
+    "exchange_data": ("exchange military data", "shared military data with its neighbours"),
+}
+
+
+def action_label(kind: str) -> str:
+    """The command a kind is on the console; an unknown kind (an old log's) as its words."""
+    return ACTION_WORDS[kind][0] if kind in ACTION_WORDS else kind.replace("_", " ")
+
+
+def action_done(kind: str) -> str:
+    """What a state did, as the log reads it."""
+    return ACTION_WORDS[kind][1] if kind in ACTION_WORDS else kind.replace("_", " ")

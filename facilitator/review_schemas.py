@@ -19,8 +19,12 @@ class ExpectationDecision(Out):
     objective: str | None
     status: str = Field(description="met or missed")
     points: int
-    decided_by: int | None = Field(description="the seq of the event that met it; none for a deadline")
+    decided_by: int | None = Field(
+        description="the seq of the event that decided it: met it, or broke a restraint; none for a deadline"
+    )
     seq: int
+    restraint: bool = Field(description="a restraint (`none:`): met when its window passed without the act")
+    explanation: str = Field(description="why it was decided so, e.g. 'no deploy forces by ARC within 30m'")
 
 
 class ResponseTime(Out):

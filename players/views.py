@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from exercise import access, actions, clock, jointops
 from exercise.errors import DomainError, InvalidState, NotFound, RateLimited
 from exercise.roles import caller_for_user
+from exercise.steps import CONFIDENCE_MEASURES, action_label
 from gateway.ratelimits import count_failure, refuse_if_failing
 from gateway.sessions import player_of_session, remember_player
 from players.forms import JoinForm
@@ -69,13 +70,15 @@ def team_page(request: HttpRequest) -> HttpResponse:
             "team": team.key,
             "teams": [{"key": t.key, "name": t.name} for t in team.exercise.teams.all()],
             "ladder": actions.LADDER,
+            "actionLabels": {k: action_label(k) for k in actions.STEPS},
             "lastVisibleSeq": team.last_visible_seq,
             "personas": personas,
         },
         "personas": personas,
         "others": team.exercise.teams.exclude(pk=team.pk),
         "operation_kinds": [(k, k.replace("_", " ")) for k in jointops.KINDS],
-        "action_kinds": [(k, k.replace("_", " ")) for k in actions.STEPS],
+        "action_kinds": [(k, action_label(k)) for k in actions.STEPS if k not in CONFIDENCE_MEASURES],
+        "confidence_measures": [(k, action_label(k)) for k in CONFIDENCE_MEASURES],
     }
     return render(request, "players/team.html", context)
 

@@ -24,7 +24,8 @@ class ExpectationCheck(models.Model):
     """One decision to take: an expectation for one team (``each``) or a group (``any``).
 
     Opened when the inject is released; decided by a matching event before the deadline,
-    or missed when the deadline passes first.
+    or missed when the deadline passes first. A restraint's check (``expectation.restraint``)
+    waits for the event it forbids: that event misses it, the deadline passing meets it.
     """
 
     class Status(models.TextChoices):
@@ -36,12 +37,16 @@ class ExpectationCheck(models.Model):
     expectation = models.ForeignKey(Expectation, on_delete=models.CASCADE, related_name="+")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     teams = models.JSONField(help_text="Keys of the teams whose events can meet it.")
-    event_kind = models.CharField(max_length=40)
+    event_kind = models.CharField(max_length=40, help_text="the kind that decides it: expected, or forbidden")
     opens_at = models.FloatField()
     deadline = models.FloatField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    decided_by = models.PositiveBigIntegerField(null=True, blank=True, help_text="seq of the meeting event")
-    met_by = models.CharField(max_length=16, blank=True)
+    decided_by = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="seq of the event that decided it: met it, or broke a restraint"
+    )
+    acted_by = models.CharField(
+        max_length=16, blank=True, help_text="key of the team whose act decided it; blank when a deadline did"
+    )
 
     class Meta:
         ordering = ["id"]

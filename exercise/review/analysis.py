@@ -3,14 +3,11 @@
 from typing import Any
 
 from exercise.durations import format_duration
+from exercise.scoring.explanations import asked, expectation_specs
 
 # With no expectation to measure it against, a first response within this many exercise
 # seconds counts as on time.
 DEFAULT_RESPONSE_TARGET = 15 * 60
-
-
-def expectation_specs(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {e["key"]: e | {"inject": i["key"]} for i in spec["injects"] for e in i["expect"]}
 
 
 def objectives(spec: dict[str, Any], board: dict[str, Any], saved: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
@@ -53,9 +50,9 @@ def draft_findings(
 ) -> dict[str, str]:
     strengths, areas = [], []
     for decision in decisions:
-        spec = expected.get(decision["expectation"], {})
-        act = spec.get("event", "the expected act").replace(".", " ")
-        window = format_duration(spec.get("within", 0))
+        spec = expected.get(decision["expectation"])
+        act = asked(spec) if spec else "the expected act"
+        window = format_duration(spec["within"] if spec else 0)
         line = f"- {decision['team']}: {act} within {window} of inject {decision['inject']}"
         if decision["status"] == "met":
             strengths.append(f"{line} (met, {decision['points']} points).")
@@ -70,7 +67,8 @@ def draft_findings(
 
 
 def response_target(inject: dict[str, Any] | None) -> float:
-    windows = [e["within"] for e in (inject or {}).get("expect", [])]
+    # A restraint's window is how long to hold back, not how soon to answer.
+    windows = [e["within"] for e in (inject or {}).get("expect", []) if not e.get("restraint")]
     return min(windows) if windows else DEFAULT_RESPONSE_TARGET
 
 

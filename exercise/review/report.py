@@ -171,6 +171,16 @@ def replay(*, caller: Caller, exercise: Exercise, moment: float, team: str | Non
     return state_at(read.spec, read.teams, read.events, moment, team, whole_board=read.board)
 
 
+def _as_seen(entry: dict[str, Any], events: list[dict[str, Any]], team: str) -> dict[str, Any]:
+    """A decision as a team may read it: an `any` restraint broken by another team of the
+    group was decided by an act this team may not have seen (a hotline message of others),
+    whose words it is not told."""
+    decided_by = entry["decided_by"]
+    if decided_by is None or any(e["seq"] == decided_by and seen_by(e, team) for e in events):
+        return entry
+    return entry | {"explanation": "broken by another team of the group"}
+
+
 def debrief(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
     """A team's own review once the exercise has ended: what it saw, its expectations and ratings."""
     team = require_player(caller).team
@@ -185,7 +195,7 @@ def debrief(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
     return {
         "team": {"key": key, "name": team.name},
         "total": row["total"],
-        "expectations": row["expectations"],
+        "expectations": [_as_seen(entry, events, key) for entry in row["expectations"]],
         "responsiveness": row["responsiveness"],
         "ratings": [
             {"objective": objective, "text": objectives.get(objective, ""), **rated}

@@ -7,6 +7,7 @@ from statistics import mean
 from typing import Any
 
 from exercise.catalogue import rung_of
+from exercise.scoring.explanations import decision_words, expectation_specs
 from exercise.scoring.trust import trust_matrix
 
 HSEEP_SCALE = {"P": 4, "S": 3, "M": 2, "U": 1}
@@ -27,9 +28,10 @@ def scoreboard(spec: dict[str, Any], teams: list[dict[str, str]], events: list[d
         }
         for t in teams
     }
+    expected = expectation_specs(spec)
     for event in events:
         if event["kind"] in ("expectation.met", "expectation.missed"):
-            _count_decision(rows, event)
+            _count_decision(rows, event, expected.get(event["data"]["expectation"]))
         elif (moved := rung_of(event)) and moved[0] in rows:
             row = rows[moved[0]]
             row["escalation"] = moved[1]
@@ -47,9 +49,11 @@ def scoreboard(spec: dict[str, Any], teams: list[dict[str, str]], events: list[d
     }
 
 
-def _count_decision(rows: dict[str, dict[str, Any]], event: dict[str, Any]) -> None:
+def _count_decision(rows: dict[str, dict[str, Any]], event: dict[str, Any], expectation: dict[str, Any] | None) -> None:
     data = event["data"]
-    credited = data["team"] or data["met_by"]  # an `any` expectation is credited to the team that met it
+    # An `any` expectation is credited to the team that met it; one missed, or an `any`
+    # restraint (kept or broken by the group), to every team of the group.
+    credited = data["team"] or data["met_by"]
     entry = {
         "expectation": data["expectation"],
         "inject": data["inject"],
@@ -58,6 +62,8 @@ def _count_decision(rows: dict[str, dict[str, Any]], event: dict[str, Any]) -> N
         "points": data["points"],
         "decided_by": data["decided_by"],
         "seq": event["seq"],
+        "restraint": bool(data.get("restraint")),
+        "explanation": decision_words(expectation, event),
     }
     for key in [credited] if credited else data["teams"]:
         if key in rows:

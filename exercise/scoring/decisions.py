@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from exercise.expectation_rules import acting_teams, concerned_teams, is_past, meets
+from exercise.expectation_rules import acting_teams, concerned_teams, is_past, meets, on_act, on_deadline
 
 
 def recompute(spec: dict[str, Any], events: list[dict[str, Any]], now: float) -> list[dict[str, Any]]:
@@ -15,21 +15,26 @@ def recompute(spec: dict[str, Any], events: list[dict[str, Any]], now: float) ->
     open_checks: list[dict[str, Any]] = []
     decisions: list[dict[str, Any]] = []
 
-    def decide(check: dict[str, Any], status: str, decided_by: int | None = None, met_by: str | None = None) -> None:
+    def decide(check: dict[str, Any], status: str, decided_by: int | None = None, by: str | None = None) -> None:
         open_checks.remove(check)
+        restraint = check["restraint"]
         decisions.append(
             {
                 "expectation": check["key"],
                 "team": check["team"],
                 "status": status,
                 "decided_by": decided_by,
-                "met_by": met_by,
+                "met_by": None if restraint else by,
+                "broken_by": by if restraint else None,
             }
         )
 
+    def deadline(check: dict[str, Any]) -> None:
+        decide(check, on_deadline(check["restraint"]))
+
     for event in events:
         for check in _by_deadline(c for c in open_checks if is_past(c["deadline"], event["exercise_time"])):
-            decide(check, "missed")
+            deadline(check)
         if event["kind"] == "inject.released":
             for exp in expected.get(event["data"]["key"], []):
                 teams = concerned_teams(exp["teams"], event["data"]["to"])
@@ -41,6 +46,7 @@ def recompute(spec: dict[str, Any], events: list[dict[str, Any]], now: float) ->
                             "team": group[0] if exp["mode"] == "each" else None,
                             "teams": group,
                             "event": exp["event"],
+                            "restraint": exp.get("restraint", False),
                             "where": exp["where"],
                             "opens_at": event["exercise_time"],
                             "deadline": event["exercise_time"] + exp["within"],
@@ -51,12 +57,12 @@ def recompute(spec: dict[str, Any], events: list[dict[str, Any]], now: float) ->
                 rule = {"event_kind": check["event"], "where": check["where"], "teams": check["teams"]}
                 by = meets(**rule, opens_at=check["opens_at"], deadline=check["deadline"], event=event)
                 if by:
-                    decide(check, "met", event["seq"], by)
+                    decide(check, on_act(check["restraint"]), event["seq"], by)
         elif event["kind"] == "exercise.ended":
             for check in _by_deadline(open_checks):
-                decide(check, "missed")
+                deadline(check)
     for check in _by_deadline(c for c in open_checks if is_past(c["deadline"], now)):
-        decide(check, "missed")
+        deadline(check)
     return decisions
 
 
@@ -74,6 +80,7 @@ def logged(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "status": "met" if e["kind"] == "expectation.met" else "missed",
             "decided_by": e["data"]["decided_by"],
             "met_by": e["data"]["met_by"],
+            "broken_by": e["data"].get("broken_by"),
         }
         for e in events
         if e["kind"] in ("expectation.met", "expectation.missed")

@@ -29,6 +29,12 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "action.lower_alert": 0.5,
     "action.withdraw_forces": 1.0,
     "action.public_statement": 0.0,
+    # Confidence-building measures: transparency about one's own forces, which the others
+    # can check. Notice of an exercise is cheap (a letter); opening one's forces to foreign
+    # observers, or one's holdings and movements to the neighbours, costs what it shows.
+    "action.notify_exercise": 0.5,
+    "action.invite_observers": 1.0,
+    "action.exchange_data": 1.0,
 }
 RULES = tuple(DEFAULT_WEIGHTS)
 

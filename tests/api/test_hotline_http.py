@@ -211,6 +211,36 @@ async def test_an_open_expectation_changes_nothing_in_the_answer(line, facilitat
     assert not await database_sync_to_async(PendingDecision.objects.exists)()
 
 
+@pytest.mark.parametrize("restrained", ["ARC", "BOR"])
+async def test_a_message_that_breaks_a_restraint_is_answered_alike_and_decided_right_after(
+    line, facilitator, restrained
+):
+    """A restraint on hotline messages (`none: hotline.message`) waits for the kind it
+    forbids, so the function defers the message's decisions as for an expectation: the
+    answer is the same, and the sender's restraint is missed right after, by this message."""
+
+    def release() -> None:
+        Expectation.objects.filter(key="E1").update(event="hotline.message", restraint=True, teams=[restrained])
+        injects.release_now(caller=facilitator.caller, exercise_id=line["exercise"].pk, key="I1")
+
+    try:
+        status, before, _body = await post(line, {"text": "Before any restraint."})
+        await database_sync_to_async(release)()
+        status_then, after, body = await post(line, {"text": "We will move on the pass."})
+    finally:
+        await line["app"].close()  # waits for the decisions it started
+    assert status == status_then == 201 and line["django"].requests == 0
+    assert {k: v for k, v in before.items() if k not in VARYING} == {k: v for k, v in after.items() if k not in VARYING}
+    checks = await database_sync_to_async(
+        lambda: {c.team.key: (c.status, c.decided_by) for c in ExpectationCheck.objects.select_related("team")}
+    )()
+    assert checks == {restrained: ("missed", body["seq"]) if restrained == "ARC" else ("open", None)}
+    assert not await database_sync_to_async(PendingDecision.objects.exists)()
+    if restrained == "ARC":
+        missed = await database_sync_to_async(Event.objects.get)(kind="expectation.missed")
+        assert (missed.data["broken_by"], missed.data["decided_by"]) == ("ARC", body["seq"])
+
+
 async def test_a_pending_decision_is_taken_by_the_next_tick_if_not_at_once(line, facilitator):
     """The decision a message awaits is never lost: if nothing took it right after the
     answer, the clock's next tick does, before any deadline is judged."""

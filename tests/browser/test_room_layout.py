@@ -214,7 +214,7 @@ def test_the_feed_filters_by_team_instrument_and_kind(live_server, open_page):
     filters.get_by_label("Instrument").select_option("")
     filters.get_by_label("Kind").select_option("action.taken")
     expect(feed).to_have_count(1)
-    expect(feed).to_contain_text(f"CAL deploy forces (rung 1 · {LADDER[1]})")
+    expect(feed).to_contain_text(f"CAL deployed forces (rung 1 · {LADDER[1]})")
 
     # A live event that passes the filters arrives; one that does not stays out.
     live_server.run(

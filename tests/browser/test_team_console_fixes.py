@@ -1,6 +1,9 @@
 """Fixes on the team console: leaving asks first, long hotlines and dialogues scroll
-within their panes (each scrolling list reachable by keyboard and named), and a move on
-the ladder names the rung it reached."""
+within their panes (each scrolling list reachable by keyboard and named), a move on the
+ladder names the rung it reached, and a confidence-building measure reaches every state
+without climbing."""
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -105,3 +108,16 @@ def test_a_move_names_the_rung_it_reached(live_server, open_page):
     expect(moves.first).to_contain_text(f"deploy forces · Col. Amsel → 2 · {LADDER[2]}")
     expect(moves.last).to_contain_text(f"raise alert · Col. Amsel → 1 · {LADDER[1]}")
     expect(page.locator("[data-own-rung]")).to_have_text(f"2 · {LADDER[2]}")
+
+
+def test_a_confidence_building_measure_reaches_every_state_and_climbs_nothing(live_server, open_page):
+    room = busy_room(live_server)
+    cal, arc = (player_page(open_page, room["codes"][key]) for key in ("CAL", "ARC"))
+    measures = cal.get_by_role("group", name=re.compile("^Confidence-building measures"))
+    cal.get_by_label("Statement or note").fill("Observers welcome at Exercise Iron Gate.")
+    measures.get_by_role("button", name="Invite observers").click()
+    for page in (cal, arc):
+        move = page.locator('[data-actions] li[data-action="invite_observers"]')
+        expect(move).to_contain_text(f"invite observers · Col. Amsel → 0 · {LADDER[0]}")
+        expect(move).to_contain_text("Observers welcome at Exercise Iron Gate.")
+    expect(cal.locator("[data-own-rung]")).to_have_text(f"0 · {LADDER[0]}")

@@ -217,15 +217,17 @@ export function drawLadder(page) {
 // action.taken: every team sees every state's action, with its text (a public statement).
 export function action(page, envelope) {
   const { data } = envelope;
+  // The command's own words (players/views.py), as on the buttons: "invite observers".
+  const label = page.config.actionLabels?.[data.kind] ?? words(data.kind);
   page.rungs[data.team] = data.escalation;
   drawLadder(page);
   const line = el("li", { "data-seq": String(envelope.seq), "data-action": data.kind },
     el("time", { text: formatTime(envelope.exercise_time) }), " ",
-    el("strong", { text: `${data.team} · ${page.names[data.team] ?? data.team}` }), ` ${words(data.kind)}${envelope.actor.player ? ` · ${envelope.actor.player}` : ""}`,
+    el("strong", { text: `${data.team} · ${page.names[data.team] ?? data.team}` }), ` ${label}${envelope.actor.player ? ` · ${envelope.actor.player}` : ""}`,
     el("small", { class: "rung", text: ` → ${data.escalation} · ${data.rung}` }));
   if (data.text) line.append(el("blockquote", { text: data.text }));
   place(page.root.querySelector("[data-actions]"), line);
   if (data.team !== page.config.team) {
-    announce(page, `${page.names[data.team]}: ${words(data.kind)}${data.text ? `: ${data.text}` : ""}`, envelope);
+    announce(page, `${page.names[data.team]}: ${label}${data.text ? `: ${data.text}` : ""}`, envelope);
   }
 }
