@@ -39,8 +39,10 @@ class Checked:
         self.components = closed(document["components"])
         self.seen: set[tuple[str, str]] = set()
 
-    def __call__(self, method: str, template: str, token: str | None = None, body: Any = None, **ids: Any) -> Any:
-        path = API + template.format(**ids)
+    def __call__(
+        self, method: str, template: str, token: str | None = None, body: Any = None, query: str = "", **ids: Any
+    ) -> Any:
+        path = API + template.format(**ids) + query
         response = self.api.get(path, token=token) if method == "get" else self._send(method, path, body, token)
         assert response.status_code < 300, (method, path, response.status_code, response.content[:500])
         operation = self.paths[API + template][method]
@@ -91,6 +93,8 @@ def read_a_played_run(check: Checked, facilitator: builders.Staff) -> None:
     review = check("get", "/exercises/{exercise_id}/review", staff, **ids)
     assert review["timeline"] and review["feedback"]["answers"] and review["improvements"]
     check("get", "/exercises/{exercise_id}/scores", staff, **ids)
+    check("get", "/exercises/{exercise_id}/brief", player, **ids)
+    check("get", "/exercises/{exercise_id}/brief", staff, query="?team=SRK", **ids)
     check("get", "/exercises/{exercise_id}/presence", staff, **ids)
     check("get", "/exercises/{exercise_id}/improvements", staff, **ids)
     check("get", "/exercises/{exercise_id}/events", staff, **ids)
