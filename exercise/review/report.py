@@ -183,9 +183,9 @@ def debrief(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
     read = source(exercise)
     events = read.events
     row = next(r for r in read.board["teams"] if r["key"] == key)
-    objectives = {o["key"]: o["text"] for o in read.spec["objectives"]}
     # The team's own brief and national results, never another team's.
     [own] = [nation for nation in national.nations(read.spec, read.board) if nation["key"] == key]
+    objectives = {o["key"]: o["text"] for o in [*read.spec["objectives"], *own["brief"]["objectives"]]}
     return {
         "team": {"key": key, "name": team.name},
         "total": row["total"],

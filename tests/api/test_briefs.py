@@ -201,3 +201,19 @@ async def test_no_brief_ever_goes_over_the_socket(world):
         assert replayed == live, team
         text = json.dumps(live, ensure_ascii=False)
         assert not any(secret in text for secret in every_secret), team
+
+
+@pytest.mark.django_db
+def test_a_team_is_rated_against_its_own_national_objectives_only(world):
+    briefed.play(world.exercise, world.facilitator, world.tokens)
+    api = builders.ApiClient(Client())
+    path = f"{API}/exercises/{world.exercise.pk}/ratings"
+    rating = {"team": "A", "objective": "B-1", "rating": "S", "note": ""}
+    refused = api.post(path, rating, token=world.tokens["facilitator"])
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"] == [{"path": "objective", "message": "a national objective of B"}]
+    assert api.post(path, rating | {"team": "B"}, token=world.tokens["facilitator"]).status_code == 201
+    assert api.post(path, rating | {"objective": "O1"}, token=world.tokens["facilitator"]).status_code == 201
+    debrief = player_session(world.players["B"]).get("/team/debrief/").content.decode()
+    assert "B-1: b-objective-secret" in debrief  # the rating, with its objective's words
+    assert "B-1" not in player_session(world.players["A"]).get("/team/debrief/").content.decode()
