@@ -1,9 +1,11 @@
 """A player reads the read-ahead and their national brief on the team console, in a real
 browser, prints the brief from its print view, and never meets another team's brief."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from tests import briefed, builders
@@ -11,6 +13,7 @@ from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import TIMEOUT_MS, LiveServer, expect_live, join_team
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshots" / "team-brief.png"
 
 
 def draft_exercise(live_server: LiveServer) -> dict[str, Any]:
@@ -69,3 +72,32 @@ def test_a_player_reads_the_read_ahead_then_the_brief_and_prints_it(live_server,
         expect(page.locator(".print-sheet")).to_contain_text(secret)
     page.emulate_media(media="screen")
     assert_accessible(page, "the brief's print view")
+
+
+READ_AHEAD = """### The road to the crisis
+
+Karst Pass carries a third of Arcadia's trade with the north. Since the spring both
+Arcadia and Borealis have **doubled their patrols** along the ridge, and the defence
+attachés in each capital have twice protested *incursions* the other denies.
+"""
+
+
+def test_the_brief_tab_as_the_player_guide_shows_it(live_server, open_page):
+    """Arcadia's brief from a realistic document, for the guide's picture."""
+
+    def build() -> str:
+        facilitator = builders.staff("facilitator")
+        scenario = builders.scenario(facilitator.caller, teams=builders.briefed_teams(), read_ahead=READ_AHEAD)
+        exercise = builders.exercise(facilitator.caller, scenario)
+        return exercise.teams.get(key="ARC").join_code
+
+    page = open_page()
+    join_team(page, code=live_server.run(build), name="Col. Anja Petrov")
+    expect_live(page)
+    expect(page.get_by_role("tabpanel", name="Read-ahead")).to_contain_text("doubled their patrols")
+    page.get_by_role("tab", name="Brief").click()
+    brief = page.get_by_role("tabpanel", name="Brief")
+    expect(brief).to_contain_text("Obtain a joint investigation of the incident")
+    expect(brief).not_to_contain_text("Borealis believes")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.locator(".briefing").screenshot(path=SCREENSHOT, animations="disabled")
