@@ -10,8 +10,6 @@ from typing import Any
 
 from exercise.scenario_briefs import brief_shape
 
-NATIONAL_STATUSES = ("met", "missed", "open")
-
 
 def national_objectives(spec: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     """Each team's national objectives (its brief's), by team key; empty without a brief."""
@@ -27,7 +25,7 @@ def split_points(row: dict[str, Any], own: list[dict[str, str]]) -> tuple[int, i
 
 
 def _expectations(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {e["key"]: e for inject in spec.get("injects", []) for e in inject["expect"]}
+    return {e["key"]: e for inject in spec.get("injects", []) for e in inject.get("expect", [])}
 
 
 def objective_results(row: dict[str, Any], own: list[dict[str, str]]) -> list[dict[str, Any]]:
@@ -65,7 +63,7 @@ def red_lines_crossed(spec: dict[str, Any], row: dict[str, Any]) -> list[dict[st
                     "inject": decision["inject"],
                     "objective": decision["objective"],
                     "forbidden": expectation["event"],
-                    "where": expectation["where"],
+                    "where": expectation.get("where", {}),
                     "decided_by": decision["decided_by"],
                     "seq": decision["seq"],
                 }
