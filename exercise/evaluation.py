@@ -23,10 +23,18 @@ def rate(
     with transaction.atomic():
         exercise = _evaluated(exercise_id)
         rated = team_by_key(exercise, team, "team")
-        found = Objective.objects.filter(scenario=exercise.scenario_id, key=objective).first()
+        found = Objective.objects.filter(scenario=exercise.scenario_id, key=objective).select_related("team").first()
         if found is None:
             raise Invalid(
                 f"The scenario has no objective '{objective}'.", [{"path": "objective", "message": "unknown"}]
+            )
+        # A national objective belongs to one team's brief: rating another team against it
+        # would show that team (in its debrief) an objective of a brief it may not read.
+        if found.team is not None and found.team.key != rated.key:
+            owner = found.team.key
+            raise Invalid(
+                f"'{found.key}' is a national objective of {owner}; only {owner} is rated against it.",
+                [{"path": "objective", "message": f"a national objective of {owner}"}],
             )
         row = Rating.objects.create(
             exercise=exercise,

@@ -77,3 +77,15 @@ def export_team(team: dict[str, Any]) -> dict[str, Any]:
     if team.get("brief"):
         entry["brief"] = team["brief"]
     return entry
+
+
+def brief_shape(team: str, brief: dict[str, Any] | None) -> dict[str, Any]:
+    """A team's brief as the API answers it: the same shape, with empty values, without one."""
+    brief = brief or {}
+    return {
+        "team": team,
+        "summary": brief.get("summary", ""),
+        "interests": list(brief.get("interests", [])),
+        "red_lines": list(brief.get("red_lines", [])),
+        "objectives": [{"key": o["key"], "text": o["text"]} for o in brief.get("objectives", [])],
+    }

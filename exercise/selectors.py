@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from exercise import clock
+from exercise import briefs, clock
 from exercise.durations import format_duration
 from exercise.envelopes import visible_after
 from exercise.models import Exercise, Expectation, Inject, Persona, Scenario
@@ -74,6 +74,8 @@ def control_room(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
         # removes each one when its release or skip arrives.
         "scripted": list(exercise.injects.filter(inject__isnull=False).select_related("inject")),
         "ladder": LADDER,
+        # Staff read every team's national brief; no team reads another's.
+        "briefs": briefs.every_brief(caller=caller, exercise=exercise),
     }
 
 

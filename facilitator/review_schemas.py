@@ -4,9 +4,11 @@ Fields are declared in the order the services write them, so the answer reads as
 before it had a schema. Times are exercise seconds.
 """
 
+from typing import Any
+
 from pydantic import Field
 
-from gateway.schemas import Actor, EventData, Number, Out
+from gateway.schemas import Actor, Brief, EventData, Number, Out
 
 # The scoreboard (exercise.scoring.board) ----------------------------------------------------
 
@@ -58,7 +60,9 @@ class ObjectiveRatings(Out):
 class ScoreRow(Out):
     key: str
     name: str
-    total: int = Field(description="the expectation points the team earned")
+    total: int = Field(description="the expectation points the team earned: national + regional")
+    national: int = Field(description="points of met expectations that serve the team's own national objectives")
+    regional: int = Field(description="all the other points the team earned")
     expectations: list[ExpectationDecision]
     escalation: int = Field(description="the team's rung on the escalation ladder")
     escalation_events: list[int] = Field(description="the seqs of the actions that moved it")
@@ -78,6 +82,17 @@ class Stability(Out):
     mean_escalation: Number
 
 
+class Region(Out):
+    """How the region as a whole fared (docs/scoring.md, "The region's stability")."""
+
+    earned: int = Field(description="points of regional expectations earned, by every team")
+    possible: int = Field(description="the points every decided regional expectation was worth")
+    peak_rung: int = Field(description="the highest rung any team reached")
+    peak_teams: list[str] = Field(description="the teams that reached it (none when no one left routine posture)")
+    mean_trust: Number
+    index: Number = Field(description="the stability index now, 0 to 100")
+
+
 TrustMatrix = dict[str, dict[str, Number]]
 
 
@@ -86,6 +101,7 @@ class ScoresOut(Out):
     trust: TrustMatrix = Field(description="trust[A][B] is A's trust in B")
     trust_breakdown: dict[str, dict[str, list[TrustMove]]] = Field(description="the moves behind each cell of trust")
     stability: Stability
+    region: Region
 
 
 # The improvement plan (exercise.review.plan) ------------------------------------------------
@@ -129,6 +145,8 @@ class ReviewTeam(Out):
     name: str
     players: list[str]
     total: int
+    national: int
+    regional: int
     escalation: int
 
 
@@ -150,6 +168,37 @@ class ObjectiveReview(Out):
     met: int
     missed: int
     findings: ObjectiveFindings
+
+
+class NationalObjectiveResult(Out):
+    key: str
+    text: str
+    status: str = Field(description="met, missed or open")
+    points: int
+    expectations: list[ExpectationDecision] = Field(description="the team's decided expectations serving it")
+
+
+class RedLineCrossed(Out):
+    """A restraint expectation the team missed: it did what it had been asked not to."""
+
+    expectation: str
+    inject: str
+    objective: str | None
+    forbidden: str = Field(description="the event kind the restraint forbade")
+    where: dict[str, Any]
+    decided_by: int | None = Field(description="the seq of the event that crossed the line")
+    seq: int
+
+
+class NationReview(Out):
+    key: str
+    name: str
+    brief: Brief
+    national: int
+    regional: int
+    total: int
+    objectives: list[NationalObjectiveResult]
+    red_lines_crossed: list[RedLineCrossed]
 
 
 class InjectResponse(Out):
@@ -233,6 +282,7 @@ class ReviewOut(Out):
     objectives: list[ObjectiveReview]
     injects: list[InjectReview]
     scores: ScoresOut
+    nations: list[NationReview] = Field(description="each team's national brief beside its national results")
     charts: ReviewCharts
     notes: list[TimelineRow]
     hotwash: list[HotwashNote]

@@ -1,6 +1,7 @@
 """Answer shapes more than one surface gives: what every answer's schema is built on, the
-event envelope (the same over HTTP and the socket) and a joint operation (answered to
-its teams and to the facilitator who adjudicates it)."""
+event envelope (the same over HTTP and the socket), a joint operation (answered to its
+teams and to the facilitator who adjudicates it) and a national brief (to its team and
+in the review)."""
 
 from typing import Annotated, Any, Literal
 
@@ -79,3 +80,19 @@ class OperationOut(Out):
     outcome: str | None
     narrative: str | None
     seq: int
+
+
+class BriefObjective(Out):
+    key: str
+    text: str
+
+
+class Brief(Out):
+    """A team's national brief: to the team itself and to staff, never to another team. A
+    team without one gets this shape with empty values."""
+
+    team: str = Field(description="the team's key")
+    summary: str = Field(description="Markdown: the situation as the team's government sees it")
+    interests: list[str]
+    red_lines: list[str]
+    objectives: list[BriefObjective] = Field(description="the national objectives")

@@ -5,9 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from exercise import access, actions, clock, jointops
+from exercise import access, actions, briefs, clock, jointops
 from exercise.errors import DomainError, InvalidState, NotFound, RateLimited
-from exercise.roles import caller_for_user
+from exercise.models import Player
+from exercise.roles import caller_for_player, caller_for_user
 from exercise.steps import CONFIDENCE_MEASURES, action_label
 from gateway.ratelimits import count_failure, refuse_if_failing
 from gateway.sessions import player_of_session, remember_player
@@ -76,11 +77,30 @@ def team_page(request: HttpRequest) -> HttpResponse:
         },
         "personas": personas,
         "others": team.exercise.teams.exclude(pk=team.pk),
+        **_briefing(player),
         "operation_kinds": [(k, k.replace("_", " ")) for k in jointops.KINDS],
         "action_kinds": [(k, action_label(k)) for k in actions.STEPS if k not in CONFIDENCE_MEASURES],
         "confidence_measures": [(k, action_label(k)) for k in CONFIDENCE_MEASURES],
     }
     return render(request, "players/team.html", context)
+
+
+def _briefing(player: Player) -> dict[str, object]:
+    """The team's own brief, and the read-ahead (Markdown) every team reads."""
+    exercise = player.team.exercise
+    return {
+        "brief": briefs.own_brief(caller=caller_for_player(player), exercise=exercise),
+        "read_ahead": exercise.scenario.read_ahead,
+    }
+
+
+def brief_page(request: HttpRequest) -> HttpResponse:
+    """The team's brief and the read-ahead on a page of their own, to print."""
+    player = player_of_session(request)
+    if player is None:
+        return redirect("players:join")
+    context = {"player": player, "team": player.team, "exercise": player.team.exercise, **_briefing(player)}
+    return render(request, "players/brief.html", context)
 
 
 @require_POST

@@ -16,7 +16,7 @@ from exercise.review.loading import review_events, seen_by
 from exercise.review.replay import state_at
 from exercise.roles import Caller, require_in_exercise, require_player, require_staff
 from exercise.scenarios import scenario_spec
-from exercise.scoring import scoreboard
+from exercise.scoring import national, scoreboard
 
 
 def timeline_row(event: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
     read = source(exercise)
     spec, events, board = read.spec, read.events, read.board
     teams = [
-        team | {"total": row["total"], "escalation": row["escalation"]}
+        team | {key: row[key] for key in ("total", "national", "regional", "escalation")}
         for team, row in zip(read.teams, board["teams"], strict=True)
     ]
     keys = [t["key"] for t in teams]
@@ -98,6 +98,8 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
         "objectives": analysis.objectives(spec, board, plan.saved_findings(exercise)),
         "injects": analysis.inject_responses(spec, board, events),
         "scores": board,
+        # Staff only, as the whole review: every team's brief beside its national results.
+        "nations": national.nations(spec, board),
         "charts": {
             "end": max(series.end_time(events), clock.exercise_time(exercise)),
             "score": series.score_series(events, keys),
@@ -191,10 +193,13 @@ def debrief(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
     read = source(exercise)
     events = read.events
     row = next(r for r in read.board["teams"] if r["key"] == key)
-    objectives = {o["key"]: o["text"] for o in read.spec["objectives"]}
+    # The team's own brief and national results, never another team's.
+    [own] = [nation for nation in national.nations(read.spec, read.board) if nation["key"] == key]
+    objectives = {o["key"]: o["text"] for o in [*read.spec["objectives"], *own["brief"]["objectives"]]}
     return {
         "team": {"key": key, "name": team.name},
         "total": row["total"],
+        "national": own,
         "expectations": [_as_seen(entry, events, key) for entry in row["expectations"]],
         "responsiveness": row["responsiveness"],
         "ratings": [

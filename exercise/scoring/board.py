@@ -1,5 +1,5 @@
-"""The scoreboard: expectation points, responsiveness, ratings, trust, escalation and
-regional stability, each with the events that made it."""
+"""The scoreboard: expectation points (national and regional), responsiveness, ratings,
+trust, escalation and regional stability, each with the events that made it."""
 
 import math
 from collections import defaultdict
@@ -7,6 +7,7 @@ from statistics import mean
 from typing import Any
 
 from exercise.catalogue import rung_of
+from exercise.scoring import national
 from exercise.scoring.explanations import decision_words, expectation_specs
 from exercise.scoring.trust import trust_matrix
 
@@ -22,6 +23,8 @@ def scoreboard(spec: dict[str, Any], teams: list[dict[str, str]], events: list[d
             "key": t["key"],
             "name": t["name"],
             "total": 0,
+            "national": 0,
+            "regional": 0,
             "expectations": [],
             "escalation": 0,
             "escalation_events": [],
@@ -29,6 +32,7 @@ def scoreboard(spec: dict[str, Any], teams: list[dict[str, str]], events: list[d
         for t in teams
     }
     expected = expectation_specs(spec)
+    peaks = dict.fromkeys(keys, 0)
     for event in events:
         if event["kind"] in ("expectation.met", "expectation.missed"):
             _count_decision(rows, event, expected.get(event["data"]["expectation"]))
@@ -36,16 +40,21 @@ def scoreboard(spec: dict[str, Any], teams: list[dict[str, str]], events: list[d
             row = rows[moved[0]]
             row["escalation"] = moved[1]
             row["escalation_events"].append(event["seq"])
+            peaks[moved[0]] = max(peaks[moved[0]], moved[1])
     responsiveness = _responsiveness(events, keys)
     ratings = _ratings(events)
+    owned = national.national_objectives(spec)
     for key, row in rows.items():
+        row["national"], row["regional"] = national.split_points(row, owned.get(key, []))
         row["responsiveness"] = responsiveness[key]
         row["ratings"] = ratings.get(key, {})
+    steadiness = stability(trust, [row["escalation"] for row in rows.values()])
     return {
         "teams": list(rows.values()),
         "trust": trust,
         "trust_breakdown": trust_breakdown,
-        "stability": stability(trust, [row["escalation"] for row in rows.values()]),
+        "stability": steadiness,
+        "region": national.region(spec, events, peaks, steadiness),
     }
 
 

@@ -81,12 +81,15 @@ function refreshScores() {
 
 function drawScores(scores) {
   room.querySelector("[data-stability]").textContent = `${scores.stability.index} / 100`;
+  room.querySelector("[data-region-points]").textContent = `${scores.region.earned} of ${scores.region.possible}`;
+  room.querySelector("[data-peak-rung]").textContent = String(scores.region.peak_rung);
   room.querySelector("[data-scoreboard]").replaceChildren(...scores.teams.map((team) => {
     const met = team.expectations.filter((e) => e.status === "met").length;
     const missed = team.expectations.length - met;
     const mean = team.responsiveness.mean_seconds;
     const ratings = Object.entries(team.ratings).map(([objective, r]) => `${objective}: ${r.ratings.map((x) => x.rating).join("/")}${r.spread ? ` (${r.agreement})` : ""}`).join("; ");
-    return el("tr", {}, el("th", { scope: "row" }, el("abbr", { title: team.name, text: team.key })), el("td", { text: String(team.total) }),
+    return el("tr", {}, el("th", { scope: "row" }, el("abbr", { title: team.name, text: team.key })),
+      el("td", { text: String(team.national) }), el("td", { text: String(team.regional) }), el("td", { text: String(team.total) }),
       el("td", { text: `${met} / ${missed}` }), el("td", { text: mean === null ? "–" : formatTime(mean) }),
       el("td", { text: String(team.escalation) }), el("td", { text: ratings || "–" }));
   }));

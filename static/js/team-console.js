@@ -5,6 +5,7 @@ import { wireForms } from "./commands.js";
 import { apply, begin } from "./drawings.js";
 import { drawHotline, drawLadder } from "./drawings/team.js";
 import { ExerciseClock, ExerciseSocket } from "./exercise-socket.js";
+import { wireTabs } from "./tabs.js";
 
 const config = JSON.parse(document.getElementById("console-data").textContent);
 
@@ -23,6 +24,7 @@ const page = {
 
 begin(page);
 drawLadder(page);
+wireTabs(document.querySelector("[data-briefing-tabs]"));
 wireForms(page.root, {
   prepare(form, body) {
     if (form.dataset.command === "cell-message" && !body.persona) delete body.persona; // to the cell at large

@@ -47,9 +47,10 @@ class Checked:
         body: Any = None,
         *,
         content_type: str = "application/json",
+        query: str = "",
         **ids: Any,
     ) -> Any:
-        path = API + template.format(**ids)
+        path = API + template.format(**ids) + query
         if method == "get":
             response = self.api.get(path, token=token)
         else:
@@ -103,6 +104,8 @@ def read_a_played_run(check: Checked, facilitator: builders.Staff) -> None:
     review = check("get", "/exercises/{exercise_id}/review", staff, **ids)
     assert review["timeline"] and review["feedback"]["answers"] and review["improvements"]
     check("get", "/exercises/{exercise_id}/scores", staff, **ids)
+    check("get", "/exercises/{exercise_id}/brief", player, **ids)
+    check("get", "/exercises/{exercise_id}/brief", staff, query="?team=SRK", **ids)
     check("get", "/exercises/{exercise_id}/presence", staff, **ids)
     check("get", "/exercises/{exercise_id}/improvements", staff, **ids)
     check("get", "/exercises/{exercise_id}/events", staff, **ids)

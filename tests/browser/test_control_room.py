@@ -55,10 +55,14 @@ def test_the_console_drives_an_exercise_and_the_scoreboard_follows(live_server, 
     console.locator("tr[data-inject=I1]").get_by_role("button", name="Release now").click()
     expect(console.locator("tr[data-inject=I1] [data-inject-status]")).to_have_text("released", timeout=TIMEOUT_MS)
 
-    # ARC calls BOR in time: E1 is met and ARC's points appear without a reload.
+    # ARC calls BOR in time: E1 is met and ARC's points appear without a reload, as
+    # regional points (E1 serves the exercise's objective O1, not a national one).
     live_server.run(lambda: hotlines.request_call(caller=arc.caller, exercise_id=exercise_id, to="BOR"))
     arc_row = console.locator("[data-scoreboard] tr", has_text="ARC")
-    expect(arc_row.locator("td").first).to_have_text("10", timeout=TIMEOUT_MS)
+    expect(arc_row.locator("td").nth(2)).to_have_text("10", timeout=TIMEOUT_MS)
+    expect(arc_row.locator("td").nth(0)).to_have_text("0")  # national
+    expect(arc_row.locator("td").nth(1)).to_have_text("10")  # regional
+    expect(console.locator("[data-region-points]")).to_have_text("10 of 10")
 
     def propose_and_join():
         operation = jointops.propose(
