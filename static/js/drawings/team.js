@@ -158,13 +158,15 @@ function recordText(page, envelope) {
   return versions;
 }
 
+// Shown once the text has been amended: a text never amended is its own history.
 function textHistory(versions) {
+  if (versions.length < 2) return [];
   const details = el("details", { class: "text-history", "data-history": "" },
     el("summary", { text: `Text history (${versions.length} ${versions.length === 1 ? "version" : "versions"})` }));
   details.append(el("ol", {}, ...versions.map((v) => el("li", { "data-version": String(v.version) },
     el("p", { class: "meta", text: `Version ${v.version} · ${formatTime(v.at)} · ${v.amended ? "amended" : "proposed"} by ${sender(v.by)}` }),
     el("blockquote", { text: v.text })))));
-  return details;
+  return [details];
 }
 
 function reservationList(page, data) {
@@ -223,11 +225,11 @@ export function statement(page, envelope) {
     ? el("div", { class: "joint-statement", "data-statement": String(data.statement), "data-version": version },
       el("h4", { text: "Joint statement adopted" }), el("blockquote", { text: data.text }),
       el("p", { class: "meta", text: `Signatories: ${data.endorsed_by.map((k) => page.names[k] ?? k).join(", ")}` }),
-      ...reservationList(page, data), textHistory(versions))
+      ...reservationList(page, data), ...textHistory(versions))
     : el("li", { class: "statement", "data-statement": String(data.statement), "data-version": version },
       el("blockquote", { text: data.text }),
       el("p", { class: "meta", text: `Version ${version} · endorsed by ${data.endorsed_by.join(", ")}; awaiting ${data.participants.filter((k) => !data.endorsed_by.includes(k)).join(", ")}` }),
-      ...reservationList(page, data), textHistory(versions), endorseForm(data), amendForm(data));
+      ...reservationList(page, data), ...textHistory(versions), endorseForm(data), amendForm(data));
   if (!data.adopted) item.querySelector('[data-command="endorse"]').hidden = data.endorsed_by.includes(page.config.team);
   keepDrafts(existing, item, existing?.dataset.version === version);
   const target = pane.querySelector(data.adopted ? "[data-adopted]" : "[data-statements]");
