@@ -1,11 +1,15 @@
-"""Negotiated statements in real browsers: one team proposes, the other amends the text
-through its console, the first endorses the amended text with a reservation; both consoles
-show the joint statement with its reservation and the history of its text, as does the
-control room's feed, and a reload draws the same from the log."""
+"""Negotiated statements in real browsers: one team proposes, another amends the text
+through its console, the first endorses the amended text with a reservation (which it keeps
+typing while a third state endorses); both consoles show the joint statement with its
+reservation and the history of its text, as does the control room's feed, and a reload
+draws the same from the log."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from exercise import dialogues
+from exercise.models import Statement, Team
+from tests import builders
 from tests.browser.conftest import TIMEOUT_MS, expect_live, join_team, sign_in
 from tests.browser.test_team_console import started_room
 
@@ -30,6 +34,7 @@ def test_a_statement_is_amended_and_endorsed_with_a_reservation(live_server, ope
     arc.get_by_text("Convene a dialogue").click()
     arc.get_by_label("Title").fill("Pass talks")
     arc.locator("form[data-command=dialogue] input[value=BOR]").check()
+    arc.locator("form[data-command=dialogue] input[value=CAL]").check()
     arc.get_by_role("button", name="Convene").click()
     expect(bor.locator(".dialogue h3")).to_have_text("Pass talks", timeout=TIMEOUT_MS)
 
@@ -37,7 +42,7 @@ def test_a_statement_is_amended_and_endorsed_with_a_reservation(live_server, ope
     arc.locator(".dialogue").get_by_role("button", name="Propose").click()
     proposal = the_statement(bor)
     expect(proposal).to_contain_text(PROPOSED, timeout=TIMEOUT_MS)
-    expect(proposal).to_contain_text("awaiting BOR")
+    expect(proposal).to_contain_text("awaiting BOR, CAL")
 
     # BOR rewrites the text instead of endorsing it: the endorsements start again with its own.
     proposal.get_by_text("Amend the text").click()
@@ -48,13 +53,27 @@ def test_a_statement_is_amended_and_endorsed_with_a_reservation(live_server, ope
     for page in (arc, bor):
         statement = the_statement(page)
         expect(statement.locator("blockquote").first).to_have_text(AMENDED, timeout=TIMEOUT_MS)
-        expect(statement).to_contain_text("Version 2 · endorsed by BOR; awaiting ARC")
+        expect(statement).to_contain_text("Version 2 · endorsed by BOR; awaiting ARC, CAL")
     expect(the_statement(bor).get_by_role("button", name="Endorse")).to_be_hidden()
     expect(the_statement(arc).get_by_role("button", name="Endorse")).to_be_visible()
 
-    # ARC endorses the amended text with a reservation: the statement is adopted.
+    # ARC writes a reservation; CAL endorses meanwhile, which redraws the statement under
+    # ARC's hands: the draft, and the caret, stay.
     statement = the_statement(arc)
-    statement.get_by_label("Reservation (optional)").fill(RESERVATION)
+    draft = statement.get_by_label("Reservation (optional)")
+    draft.fill(RESERVATION)
+
+    def cal_endorses() -> None:
+        cal = builders.player(Team.objects.get(exercise_id=room["exercise"], key="CAL"), "Negotiator CAL")
+        dialogues.endorse(
+            caller=cal.caller, statement_id=Statement.objects.get(dialogue__exercise_id=room["exercise"]).pk
+        )
+
+    live_server.run(cal_endorses)
+    expect(statement).to_contain_text("endorsed by BOR, CAL; awaiting ARC", timeout=TIMEOUT_MS)
+    expect(draft).to_have_value(RESERVATION)
+    expect(draft).to_be_focused()
+    # ARC endorses the amended text with its reservation: the statement is adopted.
     statement.get_by_role("button", name="Endorse").click()
     for page in (arc, bor):
         joint = page.locator(".dialogue .joint-statement")

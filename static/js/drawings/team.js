@@ -162,7 +162,7 @@ function recordText(page, envelope) {
 function textHistory(versions) {
   if (versions.length < 2) return [];
   const details = el("details", { class: "text-history", "data-history": "" },
-    el("summary", { text: `Text history (${versions.length} ${versions.length === 1 ? "version" : "versions"})` }));
+    el("summary", { text: `Text history (${versions.length} versions)` }));
   details.append(el("ol", {}, ...versions.map((v) => el("li", { "data-version": String(v.version) },
     el("p", { class: "meta", text: `Version ${v.version} · ${formatTime(v.at)} · ${v.amended ? "amended" : "proposed"} by ${sender(v.by)}` }),
     el("blockquote", { text: v.text })))));
@@ -196,18 +196,25 @@ function amendForm(data) {
     ], "Amend"));
 }
 
-// A redraw must not take from a player what they are writing: drafts and open sections of
-// the same version carry over to the new node.
+// A redraw must not take from a player what they are writing: drafts, open sections and
+// the caret of the same version carry over to the new node (once it is in the page).
 function keepDrafts(existing, item, sameVersion) {
-  if (!existing || !sameVersion) return;
+  if (!existing || !sameVersion) return () => {};
+  let focus = () => {};
   for (const field of existing.querySelectorAll("textarea")) {
     const twin = item.querySelector(`textarea[name="${field.name}"]`);
-    if (twin) twin.value = field.value;
+    if (!twin) continue;
+    twin.value = field.value;
+    if (field === document.activeElement) {
+      const { selectionStart, selectionEnd } = field;
+      focus = () => { twin.focus(); twin.setSelectionRange(selectionStart, selectionEnd); };
+    }
   }
   existing.querySelectorAll("details").forEach((details, n) => {
     const twin = item.querySelectorAll("details")[n];
     if (twin) twin.open = details.open;
   });
+  return focus;
 }
 
 // statement.proposed, .amended, .endorsed, .adopted. One node per statement: a proposal
@@ -231,13 +238,14 @@ export function statement(page, envelope) {
       el("p", { class: "meta", text: `Version ${version} · endorsed by ${data.endorsed_by.join(", ")}; awaiting ${data.participants.filter((k) => !data.endorsed_by.includes(k)).join(", ")}` }),
       ...reservationList(page, data), ...textHistory(versions), endorseForm(data), amendForm(data));
   if (!data.adopted) item.querySelector('[data-command="endorse"]').hidden = data.endorsed_by.includes(page.config.team);
-  keepDrafts(existing, item, existing?.dataset.version === version);
+  const refocus = keepDrafts(existing, item, existing?.dataset.version === version);
   const target = pane.querySelector(data.adopted ? "[data-adopted]" : "[data-statements]");
   if (existing?.parentElement === target) existing.replaceWith(item);
   else {
     existing?.remove();
     target.append(item);
   }
+  refocus();
   if (envelope.kind === "statement.adopted") announce(page, "A joint statement has been adopted", envelope);
   if (envelope.kind === "statement.amended" && data.amended_by !== page.config.team) {
     announce(page, `${page.names[data.amended_by] ?? data.amended_by} amended a statement in ${data.title}`, envelope);
