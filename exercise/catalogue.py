@@ -115,6 +115,29 @@ def _meeting(event: Envelope) -> str:
     return f"{actor_name(event['actor'])} in {data['title']}, {_verb(event)}{_said(data)}"
 
 
+def _reservations(data: Mapping[str, Any]) -> str:
+    reserved = data.get("reservations") or {}  # absent from events logged before reservations
+    return "".join(f" Reservation of {team}: {text}" for team, text in reserved.items())
+
+
+def _endorsement(event: Envelope) -> str:
+    data = event["data"]
+    reservation = f" Reservation: {data['reservation']}" if data.get("reservation") else ""
+    return f"{_meeting(event)}{reservation}"
+
+
+def _amendment(event: Envelope) -> str:
+    data = event["data"]
+    amended = f"{actor_name(event['actor'])} in {data['title']}, amended the statement"
+    return f"{amended} (version {data['version']}){_said(data)}"
+
+
+def _adoption(event: Envelope) -> str:
+    data = event["data"]
+    signed = f"Joint statement adopted in {data['title']} by {', '.join(data['endorsed_by'])}"
+    return f"{signed}{_said(data)}{_reservations(data)}"
+
+
 def _operation(event: Envelope) -> str:
     data = event["data"]
     text = f"{_words(data['kind'])} proposed by {data['proposer']} with {', '.join(data['partners'])}"
@@ -341,16 +364,23 @@ KINDS: dict[str, Kind] = {
             _meeting,
             contacts=_meeting_contacts,
         ),
-        _kind("statement.endorsed", d.StatementData, "the dialogue's participants", (TEAMS,), _meeting),
+        _kind("statement.endorsed", d.StatementEndorsedData, "the dialogue's participants", (TEAMS,), _endorsement),
+        # An amendment moves no trust: it is bargaining, and what it leads to (an adoption,
+        # or none) is what the signatories' trust follows.
+        _kind(
+            "statement.amended",
+            d.StatementAmendedData,
+            "the dialogue's participants",
+            (TEAMS,),
+            _amendment,
+            contacts=_meeting_contacts,
+        ),
         _kind(
             "statement.adopted",
             d.StatementData,
             "the dialogue's participants",
             (TEAMS,),
-            lambda e: (
-                f"Joint statement adopted in {e['data']['title']} by {', '.join(e['data']['endorsed_by'])}"
-                f"{_said(e['data'])}"
-            ),
+            _adoption,
             _signatories_trust,
         ),
         _kind(

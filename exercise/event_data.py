@@ -110,6 +110,9 @@ class DialogueMessageData(DialogueData):
 
 
 class StatementData(EventData):
+    """A statement as it stands after the event. ``endorsed_by`` and ``reservations`` are
+    of the current text (``version``): an amendment starts both again."""
+
     statement: int
     dialogue: int
     title: str
@@ -118,6 +121,20 @@ class StatementData(EventData):
     endorsed_by: list[TeamKey]
     participants: list[TeamKey]
     adopted: bool
+    # Defaults: events logged before statements could be amended carry neither field.
+    version: int = Field(1, description="1 as proposed, one more at each amendment")
+    reservations: dict[TeamKey, str] = Field(
+        default_factory=dict, description="each endorsing team's reservation, for those that made one"
+    )
+
+
+class StatementEndorsedData(StatementData):
+    reservation: str | None = Field(description="the reservation this endorsement was made with, if any")
+
+
+class StatementAmendedData(StatementData):
+    amended_by: TeamKey
+    previous: str = Field(description="the text before this amendment")
 
 
 class OperationData(EventData):

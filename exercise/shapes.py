@@ -50,6 +50,8 @@ def statement(obj: Statement) -> dict[str, Any]:
         "proposer": obj.proposer.key if obj.proposer else None,
         "endorsed_by": sorted(obj.endorsed_by.values_list("key", flat=True)),
         "adopted": obj.adopted_at is not None,
+        "version": obj.version,
+        "reservations": dict(sorted(obj.reservations.items())),
     }
 
 
@@ -109,13 +111,15 @@ def media(obj: ExerciseMedia) -> dict[str, Any]:
     }
 
 
-# The answer of each creating command, by the kind its client_id receipt records.
+# The answer of each command sent with a client_id, by the kind its receipt records.
 BY_COMMAND: dict[str, Callable[[Any], dict[str, Any]]] = {
     "hotline": hotline,
     "hotline.message": message,
     "dialogue": dialogue,
     "dialogue.message": message,
     "statement": statement,
+    "statement.endorse": statement,
+    "statement.amend": statement,
     "jointop": operation,
     "action": action,
     "report": report,

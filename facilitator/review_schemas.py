@@ -249,6 +249,30 @@ class TimelineRow(Out):
     data: EventData
 
 
+class StatementVersion(Out):
+    version: int
+    text: str
+    by: str = Field(description="the proposer or amender in words")
+    team: str | None
+    amended: bool = Field(description="false for the proposal")
+    exercise_time: Number
+    seq: int
+
+
+class JointStatement(Out):
+    """A statement adopted in a dialogue, with the reservations its signatories made."""
+
+    statement: int
+    dialogue: int
+    title: str
+    text: str
+    signatories: list[str]
+    reservations: dict[str, str] = Field(description="by team key, for the signatories that made one")
+    adopted_at: Number
+    seq: int
+    versions: list[StatementVersion] = Field(description="the text as proposed, then each amendment")
+
+
 class HotwashNote(Out):
     id: int
     text: str
@@ -284,6 +308,7 @@ class ReviewOut(Out):
     scores: ScoresOut
     nations: list[NationReview] = Field(description="each team's national brief beside its national results")
     charts: ReviewCharts
+    statements: list[JointStatement]
     notes: list[TimelineRow]
     hotwash: list[HotwashNote]
     improvements: list[ImprovementOut]

@@ -62,6 +62,11 @@ class ActionIn(Command):
     text: str = ""
 
 
+class EndorseIn(Command):
+    reservation: str | None = Field(None, description="kept with the endorsement, printed with the adopted statement")
+    version: int | None = Field(None, description="the version read; an amended text since is refused (409)")
+
+
 class ReportIn(Command):
     inject: str
     text: str
@@ -152,8 +157,24 @@ def propose_statement(request: HttpRequest, dialogue_id: int, payload: TextIn) -
 
 @router.post("/statements/{statement_id}/endorse", response=StatementOut, summary="Endorse a statement")
 @command(shapes.statement)
-def endorse(request: HttpRequest, statement_id: int) -> Done[Statement]:
-    return dialogues.endorse(caller=caller_of(request), statement_id=statement_id)
+def endorse(request: HttpRequest, statement_id: int, payload: EndorseIn | None = None) -> Done[Statement]:
+    # The body is optional: a bare endorsement sends none.
+    given = payload.dict() if payload else {}
+    return dialogues.endorse(
+        caller=caller_of(request),
+        statement_id=statement_id,
+        reservation=given.get("reservation"),
+        version=given.get("version"),
+        client_id=given.get("client_id"),
+    )
+
+
+@router.post("/statements/{statement_id}/amend", response=StatementOut, summary="Amend a statement")
+@command(shapes.statement)
+def amend(request: HttpRequest, statement_id: int, payload: TextIn) -> Done[Statement]:
+    return dialogues.amend(
+        caller=caller_of(request), statement_id=statement_id, text=payload.text, client_id=payload.client_id
+    )
 
 
 @router.post(

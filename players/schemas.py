@@ -54,6 +54,8 @@ class StatementOut(Out):
     proposer: str | None
     endorsed_by: list[str]
     adopted: bool
+    version: int
+    reservations: dict[str, str]
     seq: int
 
 

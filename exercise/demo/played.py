@@ -24,6 +24,11 @@ PLAYERS = {
     "ESM": "Maj. Leon Castell",
 }
 
+# Dravonia signs the amended statement, reading its notification rule narrowly.
+DRV_RESERVATION = (
+    "Dravonia reads 'moving forces' as formed units of company strength and above; routine border "
+    "patrols are not notified."
+)
 
 STEP_SECONDS = 15
 
@@ -71,8 +76,8 @@ def _script(exercise: Exercise, staff: Caller, team: dict[str, Caller]) -> list[
     def chat(key: str, text: str) -> Callable[[], object]:
         return lambda: dialogues.send_message(caller=team[key], dialogue_id=made["dialogue"], text=text)
 
-    def endorse(key: str) -> Callable[[], object]:
-        return lambda: dialogues.endorse(caller=team[key], statement_id=made["statement"])
+    def endorse(key: str, reservation: str | None = None) -> Callable[[], object]:
+        return lambda: dialogues.endorse(caller=team[key], statement_id=made["statement"], reservation=reservation)
 
     def rate(key: str, objective: str, value: str, text: str) -> Callable[[], object]:
         return lambda: evaluation.rate(
@@ -102,6 +107,16 @@ def _script(exercise: Exercise, staff: Caller, team: dict[str, Caller]) -> list[
             text="The parties confirm the local cessation of fire at Karst Pass and agree to a joint "
             "verification of border marker 47 under the chair's observation.",
         ).obj.pk
+
+    def amend_statement() -> None:
+        # Sarnek will not sign a verification without a notification rule for both sides.
+        dialogues.amend(
+            caller=team["SRK"],
+            statement_id=made["statement"],
+            text="The parties confirm the local cessation of fire at Karst Pass, agree to a joint "
+            "verification of border marker 47 under the chair's observation, and will notify each "
+            "other before moving forces within 10 km of the pass.",
+        )
 
     def envoy() -> None:
         cell.write(
@@ -144,8 +159,10 @@ def _script(exercise: Exercise, staff: Caller, team: dict[str, Caller]) -> list[
         (3, chat("ESM", "Esmir will host observers if both sides wish.")),
         (4, propose_statement),
         (2, endorse("DRV")),
+        (1, amend_statement),
         (1, endorse("ESM")),
-        (2, endorse("SRK")),
+        (1, endorse("ULM")),
+        (0, endorse("DRV", DRV_RESERVATION)),
         (0, envoy),
         (3, act("DRV", "lower_alert", "Border units return to normal readiness.")),
         (0, answer_envoy),

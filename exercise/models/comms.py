@@ -65,10 +65,15 @@ class Dialogue(models.Model):
 
 
 class Statement(models.Model):
+    """A statement proposed in a dialogue. ``endorsed_by`` and ``reservations`` are those of
+    the current text: an amendment (``version`` + 1) starts them again."""
+
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="statements")
     text = models.TextField()
+    version = models.PositiveIntegerField(default=1)
     proposer = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     endorsed_by = models.ManyToManyField(Team, related_name="+", blank=True)
+    reservations = models.JSONField(default=dict, blank=True, help_text="team key: the reservation it endorsed with")
     proposed_at = models.DateTimeField()
     adopted_at = models.DateTimeField(null=True, blank=True)
 

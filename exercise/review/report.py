@@ -14,6 +14,7 @@ from exercise.models import Exercise
 from exercise.review import analysis, feedback, plan, series
 from exercise.review.loading import review_events, seen_by
 from exercise.review.replay import state_at
+from exercise.review.statements import joint_statements
 from exercise.roles import Caller, require_in_exercise, require_player, require_staff
 from exercise.scenarios import scenario_spec
 from exercise.scoring import national, scoreboard
@@ -107,6 +108,7 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
             "trust": series.trust_evolution(events, keys, overrides),
             "network": series.network(events, keys),
         },
+        "statements": joint_statements(events),
         "notes": [timeline_row(e) for e in events if e["kind"] == "note.added"],
         "hotwash": plan.hotwash_notes(exercise),
         "improvements": plan.improvements(caller=caller, exercise=exercise),

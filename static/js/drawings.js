@@ -44,6 +44,7 @@ export const DRAWINGS = {
   "dialogue.message": dialogue,
   "statement.proposed": statement,
   "statement.endorsed": statement,
+  "statement.amended": statement,
   "statement.adopted": statement,
   "jointop.proposed": operation,
   "jointop.accepted": operation,

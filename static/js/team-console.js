@@ -19,6 +19,7 @@ const page = {
   rungs: Object.fromEntries(config.teams.map((t) => [t.key, 0])),
   hotlines: new Map(),
   dialogues: new Map(),
+  statements: new Map(), // each statement's texts, for its history (drawings/team.js)
   now: 0,
 };
 

@@ -159,7 +159,10 @@ def play_commands(check: Checked, facilitator: builders.Staff) -> None:
     forum = {"dialogue_id": check("post", "/exercises/{exercise_id}/dialogues", token["ARC"], meeting, **x)["id"]}
     check("post", "/dialogues/{dialogue_id}/messages", token["BOR"], {"text": "Agreed."}, **forum)
     statement = check("post", "/dialogues/{dialogue_id}/statements", token["ARC"], {"text": "Calm."}, **forum)
-    check("post", "/statements/{statement_id}/endorse", token["BOR"], statement_id=statement["id"])
+    amended = {"text": "Calm on both sides.", "client_id": "a1"}
+    check("post", "/statements/{statement_id}/amend", token["BOR"], amended, statement_id=statement["id"])
+    signed = {"reservation": "Subject to ratification."}
+    check("post", "/statements/{statement_id}/endorse", token["ARC"], signed, statement_id=statement["id"])
 
     proposal = {"kind": "border_verification", "partners": ["BOR", "CAL"], "objective": "Verify the marker."}
     operation = check("post", "/exercises/{exercise_id}/joint-operations", token["ARC"], proposal, **x)

@@ -394,6 +394,8 @@ def test_a_dialogue_is_convened_spoken_in_and_its_statement_adopted_when_all_end
         "proposer": "BOR",
         "endorsed_by": ["BOR"],
         "adopted": False,
+        "version": 1,
+        "reservations": {},
         "seq": seq + 3,
     }
     assert_event(game, seq + 3, "statement.proposed", words | {"endorsed_by": ["BOR"]}, actor="BOR")

@@ -20,7 +20,13 @@ NOBODY = frozenset()  # staff only
 
 # What each channel's participants write; outsiders must never receive it.
 AB_TEXTS = ("ab-call-from-A <script>", "ab-call-from-B", "ab-op-objective", "ab-op-narrative")
-ABC_TEXTS = ("abc-dialogue-title", "abc-said-in-dialogue", "abc-joint-statement")
+ABC_TEXTS = (
+    "abc-dialogue-title",
+    "abc-said-in-dialogue",
+    "abc-joint-statement",
+    "abc-amended-statement",
+    "abc-reservation",
+)
 C_TEXTS = ("c-report-on-everyone-inject",)
 A_TEXTS = ("a-only-inject-body",)
 
@@ -42,6 +48,7 @@ EXPECTED = [
     ("dialogue.convened", frozenset("ABC")),
     ("dialogue.message", frozenset("ABC")),
     ("statement.proposed", frozenset("ABC")),
+    ("statement.amended", frozenset("ABC")),
     ("statement.endorsed", frozenset("ABC")),
     ("statement.endorsed", frozenset("ABC")),
     ("statement.adopted", frozenset("ABC")),
@@ -119,7 +126,8 @@ def play(world: World) -> None:
     dialogue = post(f"{base}/dialogues", {"title": ABC_TEXTS[0], "invite": ["B", "C"]})["id"]
     post(f"/dialogues/{dialogue}/messages", {"text": ABC_TEXTS[1]}, "B")
     statement = post(f"/dialogues/{dialogue}/statements", {"text": ABC_TEXTS[2]}, "A")["id"]
-    post(f"/statements/{statement}/endorse", who="B", status=200)
+    post(f"/statements/{statement}/amend", {"text": ABC_TEXTS[3]}, "B", status=200)
+    post(f"/statements/{statement}/endorse", {"reservation": ABC_TEXTS[4]}, "A", status=200)
     assert post(f"/statements/{statement}/endorse", who="C", status=200)["adopted"] is True
 
     operation = post(f"{base}/joint-operations", {"kind": "joint_patrol", "partners": ["B"], "objective": AB_TEXTS[2]})[
@@ -187,7 +195,7 @@ def test_resuming_after_a_seq_continues_the_same_chain(world):
     play(world)
     for who in (*TEAMS, *STAFF):
         everything = http_events(world, who)
-        for after in (1, 2, 4, 7, 13, 16, 22, 23, 24):
+        for after in (1, 2, 4, 7, 13, 16, 17, 22, 23, 24, 25):
             assert http_events(world, who, after) == [e for e in everything if e["seq"] > after], (who, after)
 
 

@@ -74,13 +74,15 @@ def busy_exercise(live_server: LiveServer) -> Busy:
         hotlines.send_message(caller=arc, hotline_id=line.pk, text="So are we.")
         hotlines.request_call(caller=cal, exercise_id=ex, to="ARC")
         hotlines.cut(caller=staff, exercise_id=ex, teams=["ARC", "CAL"])
-        # A dialogue with a message, an adopted statement and one still gathering support.
+        # A dialogue with a message, an adopted statement signed with a reservation, and one
+        # still gathering support after an amendment.
         meeting = dialogues.convene(caller=bor, exercise_id=ex, title="Ministers", invite=["ARC", "CAL"]).obj
         dialogues.send_message(caller=cal, dialogue_id=meeting.pk, text="Caldera offers its capital.")
         adopted = dialogues.propose(caller=bor, dialogue_id=meeting.pk, text="All forces hold their positions.").obj
         dialogues.endorse(caller=arc, statement_id=adopted.pk)
-        dialogues.endorse(caller=cal, statement_id=adopted.pk)
-        dialogues.propose(caller=cal, dialogue_id=meeting.pk, text="Observers visit the pass.")
+        dialogues.endorse(caller=cal, statement_id=adopted.pk, reservation="Police units are not forces.")
+        visit = dialogues.propose(caller=cal, dialogue_id=meeting.pk, text="Observers visit the pass.").obj
+        dialogues.amend(caller=bor, statement_id=visit.pk, text="Observers visit the pass within a week.")
         # Operations: one adjudicated, one awaiting adjudication, one waiting for ARC's answer.
         patrol = jointops.propose(
             caller=arc, exercise_id=ex, kind="joint_patrol", partners=["BOR"], objective="Patrol the pass"

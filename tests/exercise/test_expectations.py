@@ -409,3 +409,18 @@ def test_an_adopted_statement_meets_an_expectation_of_its_signatories(start):
     dialogues.endorse(caller=bor, statement_id=statement.pk)
     assert Event.objects.filter(exercise=run.exercise, kind="statement.adopted").exists()
     assert decided(run.exercise) == [("met", "E1", "ARC"), ("met", "E1", "BOR")]
+
+
+def test_an_amended_statement_meets_it_only_once_adopted_by_all_again(start):
+    """The amendment is the amender's act, not an adoption: the expectation on the adoption
+    waits until every participant has endorsed the amended text."""
+    run = start(inject("I1", expectation("E1", "statement.adopted"), expectation("E2", "statement.amended")))
+    run.release_first()
+    arc, bor = run.teams["ARC"].caller, run.teams["BOR"].caller
+    dialogue = dialogues.convene(caller=arc, exercise_id=run.exercise.pk, title="Talks", invite=["BOR"]).obj
+    statement = dialogues.propose(caller=arc, dialogue_id=dialogue.pk, text="We will de-escalate.").obj
+    dialogues.amend(caller=bor, statement_id=statement.pk, text="Both of us will de-escalate.")
+    assert decided(run.exercise) == [("met", "E2", "BOR")]
+    dialogues.endorse(caller=arc, statement_id=statement.pk, reservation="Subject to our parliament.")
+    assert decided(run.exercise) == [("met", "E2", "BOR"), ("met", "E1", "ARC"), ("met", "E1", "BOR")]
+    assert_replay_agrees(run.exercise)

@@ -9,6 +9,7 @@ from html import unescape
 import pypdf
 import pytest
 
+from exercise.demo.played import DRV_RESERVATION
 from exercise.errors import Invalid
 from exercise.models import Event, ImprovementItem, ObjectiveFinding
 from exercise.review import event_rows, plan, report
@@ -234,13 +235,45 @@ def test_network_counts_who_talked_to_whom_by_instrument(karst_run):
     assert links == {
         (("DRV", "SRK"), "hotline"): 5,
         (("DRV", "SRK"), "joint operation"): 2,  # proposed by DRV, accepted by SRK
-        # ESM's message and ULM's proposed statement each reach the other three participants.
+        # ESM's message, ULM's proposed statement and SRK's amendment of it each reach the
+        # other three participants.
         (("ULM", "ESM"), "dialogue"): 2,
         (("DRV", "ESM"), "dialogue"): 1,
         (("DRV", "ULM"), "dialogue"): 1,
-        (("SRK", "ESM"), "dialogue"): 1,
-        (("SRK", "ULM"), "dialogue"): 1,
+        (("DRV", "SRK"), "dialogue"): 1,
+        (("SRK", "ESM"), "dialogue"): 2,
+        (("SRK", "ULM"), "dialogue"): 2,
     }
+
+
+def test_the_joint_statement_carries_its_reservation_and_the_history_of_its_text(karst_run):
+    review = review_json(karst_run)
+    [joint] = review["statements"]
+    amended = first(review, "statement.amended")
+    assert joint["title"] == "Highland Security Dialogue"
+    assert joint["text"] == amended["data"]["text"]
+    assert "notify each other before moving forces" in joint["text"]
+    assert joint["signatories"] == sorted(TEAMS)
+    assert joint["reservations"] == {"DRV": DRV_RESERVATION}
+    assert [(v["version"], v["team"], v["amended"]) for v in joint["versions"]] == [
+        (1, "ULM", False),
+        (2, "SRK", True),
+    ]
+    assert joint["versions"][0]["text"] == amended["data"]["previous"]
+    assert joint["versions"][1]["seq"] == amended["seq"]
+    adopted = by_seq(review)[joint["seq"]]
+    assert adopted["kind"] == "statement.adopted"
+    assert adopted["data"]["reservations"] == {"DRV": DRV_RESERVATION}
+    assert f"Reservation of DRV: {DRV_RESERVATION}" in adopted["text"]
+    # Endorsements of the first text lapsed: DRV endorsed it, then had to endorse again.
+    endorsements = [r for r in review["timeline"] if r["kind"] == "statement.endorsed"]
+    assert [(r["actor"]["team"], r["data"]["version"]) for r in endorsements] == [
+        ("DRV", 1),
+        ("ESM", 2),
+        ("ULM", 2),
+        ("DRV", 2),
+    ]
+    assert endorsements[-1]["data"]["reservation"] == DRV_RESERVATION
 
 
 def test_notes_hotwash_plan_and_feedback(karst_run):
@@ -296,6 +329,16 @@ def test_review_page_shows_the_key_facts(karst_run):
     evidence = re.findall(r'href="\?after=(\d+)#event-(\d+)"', html)
     assert evidence and all(int(after) == int(seq) - 1 for after, seq in evidence)
     assert "As it stood at" in text
+
+
+def test_review_page_prints_the_joint_statement_with_its_reservation_and_history(karst_run):
+    html = staff_client(karst_run.facilitator).get(f"/exercises/{karst_run.exercise.pk}/review/").content.decode()
+    section = unescape(html[html.index('id="statements"') : html.index('id="replay"')])
+    assert "Highland Security Dialogue" in section
+    assert "notify each other before moving forces within 10 km of the pass" in section
+    assert f"Reservation of DRV: {DRV_RESERVATION}" in " ".join(re.sub("<[^>]+>", "", section).split())
+    assert "Text history (2 versions)" in section
+    assert "amended by SRK" in section
 
 
 def test_player_text_is_escaped_on_the_review_page(karst_run):
@@ -377,6 +420,17 @@ def test_pdf_prints_player_markup_as_text(pdf_text):
     # wire, whose items the printed log lists.
     assert " ".join(FEEDBACK_TEXT.split()) in flat
     assert f"public statement by Republic of Esmir: {' '.join(ACTION_TEXT.split())}" in flat
+
+
+def test_pdf_prints_the_joint_statement_with_its_reservation_and_history(pdf_text):
+    flat = " ".join(pdf_text.split())
+    section = flat[flat.index("6. Joint statements") : flat.index("7. Key events")]
+    assert "Highland Security Dialogue, adopted at" in section
+    assert "notify each other before moving forces within 10 km of the pass." in section
+    assert "Signatories: DRV, ESM, SRK, ULM; the text went through 2 versions." in section
+    assert f"Reservation of DRV: {' '.join(DRV_RESERVATION.split())}" in section
+    assert "Version Time By Text" in section
+    assert "border marker 47 under the chair's observation." in section  # the first text, as proposed
 
 
 def test_pdf_lists_the_news_wire(pdf_text):

@@ -146,30 +146,110 @@ export function dialogue(page, envelope) {
   if (envelope.kind === "dialogue.message") pane.querySelector("[data-messages]").append(messageLine(envelope));
 }
 
-// statement.proposed, .endorsed, .adopted. One node per statement: a proposal among the
-// statements while it gathers endorsements, then, once adopted, the joint statement at
-// the top of the dialogue (the same node, moved and redrawn, so it is never shown twice).
+// The texts a statement has had, oldest first: its proposal, then each amendment, with
+// who wrote it and when, kept per statement as the events come (page.statements).
+function recordText(page, envelope) {
+  const { data } = envelope;
+  const versions = page.statements.get(data.statement) ?? [];
+  if (!versions.some((v) => v.version === (data.version ?? 1))) {
+    versions.push({ version: data.version ?? 1, text: data.text, by: envelope.actor, at: envelope.exercise_time, amended: envelope.kind === "statement.amended" });
+  }
+  page.statements.set(data.statement, versions);
+  return versions;
+}
+
+// Shown once the text has been amended: a text never amended is its own history.
+function textHistory(versions) {
+  if (versions.length < 2) return [];
+  const details = el("details", { class: "text-history", "data-history": "" },
+    el("summary", { text: `Text history (${versions.length} versions)` }));
+  details.append(el("ol", {}, ...versions.map((v) => el("li", { "data-version": String(v.version) },
+    el("p", { class: "meta", text: `Version ${v.version} · ${formatTime(v.at)} · ${v.amended ? "amended" : "proposed"} by ${sender(v.by)}` }),
+    el("blockquote", { text: v.text })))));
+  return [details];
+}
+
+function reservationList(page, data) {
+  const reserved = Object.entries(data.reservations ?? {});
+  if (!reserved.length) return [];
+  return [el("ul", { class: "reservations", "data-reservations": "" }, ...reserved.map(([key, text]) =>
+    el("li", { "data-reservation": key }, el("strong", { text: `Reservation of ${key} · ${page.names[key] ?? key}: ` }), text)))];
+}
+
+function endorseForm(data) {
+  const id = `statement-${data.statement}-reservation`;
+  return commandForm("endorse", `/api/v1/statements/${data.statement}/endorse`, [
+    el("input", { type: "hidden", name: "version", value: String(data.version ?? 1) }),
+    el("label", { for: id, text: "Reservation (optional)" }),
+    el("textarea", { id, name: "reservation", rows: "2", maxlength: "2000", placeholder: "Endorse with a reservation, if any" }),
+  ], "Endorse");
+}
+
+function amendForm(data) {
+  const id = `statement-${data.statement}-amendment`;
+  const text = el("textarea", { id, name: "text", rows: "3", required: "", maxlength: "4000" });
+  text.defaultValue = data.text; // the current text, to edit; reset brings it back
+  return el("details", { class: "amend" }, el("summary", { text: "Amend the text" }),
+    commandForm("amend", `/api/v1/statements/${data.statement}/amend`, [
+      el("label", { for: id, class: "visually-hidden", text: "Amended text" }), text,
+      el("p", { class: "hint", text: "Amending starts the endorsements again: every participant must endorse the new text." }),
+    ], "Amend"));
+}
+
+// A redraw must not take from a player what they are writing: drafts, open sections and
+// the caret of the same version carry over to the new node (once it is in the page).
+function keepDrafts(existing, item, sameVersion) {
+  if (!existing || !sameVersion) return () => {};
+  let focus = () => {};
+  for (const field of existing.querySelectorAll("textarea")) {
+    const twin = item.querySelector(`textarea[name="${field.name}"]`);
+    if (!twin) continue;
+    twin.value = field.value;
+    if (field === document.activeElement) {
+      const { selectionStart, selectionEnd } = field;
+      focus = () => { twin.focus(); twin.setSelectionRange(selectionStart, selectionEnd); };
+    }
+  }
+  existing.querySelectorAll("details").forEach((details, n) => {
+    const twin = item.querySelectorAll("details")[n];
+    if (twin) twin.open = details.open;
+  });
+  return focus;
+}
+
+// statement.proposed, .amended, .endorsed, .adopted. One node per statement: a proposal
+// among the statements while it gathers endorsements, then, once adopted, the joint
+// statement at the top of the dialogue (the same node, moved and redrawn, so it is never
+// shown twice), with its reservations and the history of its text.
 export function statement(page, envelope) {
   const { data } = envelope;
   const pane = page.dialogues.get(data.dialogue);
   if (!pane) return;
+  const versions = recordText(page, envelope);
   const existing = pane.querySelector(`[data-statement="${data.statement}"]`);
+  const version = String(data.version ?? 1);
   const item = data.adopted
-    ? el("div", { class: "joint-statement", "data-statement": String(data.statement) },
+    ? el("div", { class: "joint-statement", "data-statement": String(data.statement), "data-version": version },
       el("h4", { text: "Joint statement adopted" }), el("blockquote", { text: data.text }),
-      el("p", { class: "meta", text: `Signatories: ${data.endorsed_by.map((k) => page.names[k] ?? k).join(", ")}` }))
-    : el("li", { class: "statement", "data-statement": String(data.statement) },
+      el("p", { class: "meta", text: `Signatories: ${data.endorsed_by.map((k) => page.names[k] ?? k).join(", ")}` }),
+      ...reservationList(page, data), ...textHistory(versions))
+    : el("li", { class: "statement", "data-statement": String(data.statement), "data-version": version },
       el("blockquote", { text: data.text }),
-      el("p", { class: "meta", text: `Endorsed by ${data.endorsed_by.join(", ")}; awaiting ${data.participants.filter((k) => !data.endorsed_by.includes(k)).join(", ")}` }),
-      commandForm("endorse", `/api/v1/statements/${data.statement}/endorse`, [], "Endorse"));
+      el("p", { class: "meta", text: `Version ${version} · endorsed by ${data.endorsed_by.join(", ")}; awaiting ${data.participants.filter((k) => !data.endorsed_by.includes(k)).join(", ")}` }),
+      ...reservationList(page, data), ...textHistory(versions), endorseForm(data), amendForm(data));
   if (!data.adopted) item.querySelector('[data-command="endorse"]').hidden = data.endorsed_by.includes(page.config.team);
+  const refocus = keepDrafts(existing, item, existing?.dataset.version === version);
   const target = pane.querySelector(data.adopted ? "[data-adopted]" : "[data-statements]");
   if (existing?.parentElement === target) existing.replaceWith(item);
   else {
     existing?.remove();
     target.append(item);
   }
+  refocus();
   if (envelope.kind === "statement.adopted") announce(page, "A joint statement has been adopted", envelope);
+  if (envelope.kind === "statement.amended" && data.amended_by !== page.config.team) {
+    announce(page, `${page.names[data.amended_by] ?? data.amended_by} amended a statement in ${data.title}`, envelope);
+  }
 }
 
 // Joint operations ------------------------------------------------------------------------
