@@ -3,6 +3,7 @@ broken at the seq of a row altered or removed behind the application's back."""
 
 import hashlib
 import io
+from importlib import import_module
 
 import pypdf
 import pytest
@@ -131,3 +132,13 @@ def test_the_review_page_and_its_pdf_print_the_chain_head(karst_run):
     pdf = client.get(f"/exercises/{karst_run.exercise.pk}/review.pdf")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
     assert head in text.replace("\n", "").replace(" ", "")
+
+
+def test_the_migrations_backfill_gives_the_hashes_the_trigger_gave(karst_run):
+    backfill = import_module("exercise.migrations.0011_event_hash").BACKFILL
+    written = verify(karst_run)[1]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE exercise_event SET hash = '' WHERE exercise_id = %s", [karst_run.exercise.pk])
+        assert verify(karst_run)[1]["first_bad_seq"] == 1
+        cursor.execute(backfill)
+    assert verify(karst_run)[1] == written
