@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 # The one operation whose answer is a document as written, in JSON or YAML.
-FREE_FORM = {("get", "/api/v1/scenarios/{scenario_id}")}
+FREE_FORM = {("get", "/api/v1/scenarios/{scenario_id}"), ("get", "/api/v1/exercises/{exercise_id}/archive")}
 
 
 def closed(node: Any) -> Any:
@@ -54,7 +54,10 @@ class Checked:
 
     def _send(self, method: str, path: str, body: Any, token: str | None) -> Any:
         if method == "post":
-            return self.api.post(path, body, token=token)
+            zipped = isinstance(body, bytes)  # an exercise archive
+            return self.api.post(
+                path, body, token=token, content_type="application/zip" if zipped else "application/json"
+            )
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.api.client.patch(path, data=json.dumps(body), content_type="application/json", headers=headers)
 
@@ -93,6 +96,10 @@ def read_a_played_run(check: Checked, facilitator: builders.Staff) -> None:
     check("get", "/exercises/{exercise_id}/scores", staff, **ids)
     check("get", "/exercises/{exercise_id}/presence", staff, **ids)
     check("get", "/exercises/{exercise_id}/improvements", staff, **ids)
+    assert check("get", "/exercises/{exercise_id}/verify", staff, **ids)["ok"]
+    archive = check.api.get(f"{API}/exercises/{run.exercise.pk}/archive", token=staff)
+    assert archive["Content-Type"] == "application/zip"
+    check("post", "/archives", staff, archive.content)
     check("get", "/exercises/{exercise_id}/events", staff, **ids)
     check("get", "/exercises/{exercise_id}/events", player, **ids)
     check("get", "/exercises/{exercise_id}", staff, **ids)
