@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 from django.db import DataError, connection, transaction
+from pydantic import ValidationError
 
+from exercise import catalogue
 from exercise.archives.fields import mapping, moment, number, parsed, problem, text
-from exercise.models import Event, Exercise
+from exercise.models import Exercise
 
 _FIELDS = ("seq", "kind", "at", "exercise_time", "actor", "audience", "recipients", "data", "hash")
 
@@ -24,18 +26,29 @@ def read_lines(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
         if event["seq"] != position:
             missing = "missing, or the events reordered" if isinstance(event["seq"], int) else "not a seq"
             raise problem(path, f"event {position} is {missing}: line {position} holds seq {event['seq']!r}")
-        text(event, "kind", path, limit=40, empty=False)
         moment(event, "at", path)
         number(event, "exercise_time", path)
         mapping(event["actor"], f"{path}/actor")
-        mapping(event["data"], f"{path}/data")
-        if event["audience"] not in Event.Audience.values:
-            raise problem(f"{path}/audience", f"one of {', '.join(Event.Audience.values)}")
+        _check_kind(event, path)
         if not isinstance(event["recipients"], list):
             raise problem(f"{path}/recipients", "must be a list of team keys")
         text(event, "hash", path, limit=64)
         events.append((line, event))
     return events
+
+
+def _check_kind(event: dict[str, Any], path: str) -> None:
+    """A kind of the catalogue, with its audience and data schema: what every page that
+    draws the log relies on, however the archive's hashes came about."""
+    entry = catalogue.KINDS.get(event["kind"]) if isinstance(event["kind"], str) else None
+    if entry is None:
+        raise problem(f"{path}/kind", "not an event kind of this Parley")
+    if event["audience"] not in entry.audiences:
+        raise problem(f"{path}/audience", f"{event['kind']} is for {entry.audience}")
+    try:
+        entry.data.model_validate(mapping(event["data"], f"{path}/data"))
+    except ValidationError as exc:
+        raise problem(f"{path}/data", f"not the data of {event['kind']}: {exc.errors()[0]['msg']}") from exc
 
 
 # The lines go in as the archive wrote them (its jsonb text), in seq order: the trigger

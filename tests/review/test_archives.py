@@ -303,3 +303,25 @@ def test_only_a_facilitator_archives_and_imports(karst_run, role):
     assert api.get(f"/api/v1/exercises/{karst_run.exercise.pk}/archive", token=token).status_code == 403
     assert send(karst_run, body, token=token).status_code == 403
     assert api.get(f"/api/v1/exercises/{karst_run.exercise.pk}/archive").status_code == 401
+
+
+def unknown_kind(files: dict[str, bytes]) -> dict[str, bytes]:
+    events = _events(files)
+    events[4]["kind"] = "exercise.exploded"
+    return _with_events(files, events)
+
+
+def data_off_schema(files: dict[str, bytes]) -> dict[str, bytes]:
+    events, seq = _events(files), _message_seq(files)
+    events[seq - 1]["data"]["text"] = {"not": "text"}
+    return _with_events(files, events)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "path"), [(unknown_kind, "events/5/kind"), (data_off_schema, "events/{message}/data")]
+)
+def test_an_event_no_page_could_draw_is_refused_before_its_hash_is_checked(karst_run, tamper, path):
+    files = unpacked(archive_of(karst_run))
+    response = send(karst_run, packed(tamper(files)))
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["details"][0]["path"] == path.format(message=_message_seq(files))
