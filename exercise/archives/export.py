@@ -30,6 +30,7 @@ def archive(*, caller: Caller, exercise: Exercise) -> tuple[str, bytes]:
         "scenario.json": export_document(scenario_spec(exercise.scenario)),
         "teams.json": _teams(exercise),
         "injects.json": _injects(exercise),
+        "media.json": _media(exercise),
         "ratings.json": _ratings(exercise),
         "notes.json": _notes(lines),
         "findings.json": _findings(exercise),
@@ -134,6 +135,24 @@ def _injects(exercise: Exercise) -> list[dict[str, Any]]:
             "severity_override": i.severity_override,
         }
         for i in rows
+    ]
+
+
+def _media(exercise: Exercise) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": m.key,
+            "scripted": m.item_id is not None,
+            "source": m.source,
+            "status": m.status,
+            "due_at": m.due_at,
+            "published_at": m.published_at.isoformat() if m.published_at else None,
+            "persona": m.persona,
+            "headline": m.headline,
+            "body": m.body,
+            "to": m.to,
+        }
+        for m in exercise.media.all()
     ]
 
 

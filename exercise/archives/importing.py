@@ -128,6 +128,7 @@ def _restore(exercise: Exercise, documents: dict[str, Any]) -> None:
     restorer = Restorer(exercise)
     restorer.teams_and_players(f.listing(documents["teams.json"], "teams.json"))
     restorer.injects(f.listing(documents["injects.json"], "injects.json"))
+    restorer.media(f.listing(documents["media.json"], "media.json"))
     restorer.ratings(f.listing(documents["ratings.json"], "ratings.json"))
     restorer.findings(f.listing(documents["findings.json"], "findings.json"))
     restorer.hotwash(f.listing(documents["hotwash.json"], "hotwash.json"))

@@ -14,6 +14,7 @@ FILES = (
     "scenario.json",
     "teams.json",
     "injects.json",
+    "media.json",
     EVENTS,
     "ratings.json",
     "notes.json",
@@ -26,6 +27,7 @@ FILES = (
 COUNTED = {
     "teams.json": "teams",
     "injects.json": "injects",
+    "media.json": "media",
     EVENTS: "events",
     "ratings.json": "ratings",
     "notes.json": "notes",

@@ -15,6 +15,7 @@ from exercise.archives import fields as f
 from exercise.models import (
     Exercise,
     ExerciseInject,
+    ExerciseMedia,
     HotwashNote,
     ImprovementItem,
     Objective,
@@ -94,6 +95,28 @@ class Restorer:
             item.skip_reason = f.text(row, "skip_reason", path)
             item.body_override = f.optional_text(row, "body_override", path)
             item.severity_override = f.text(row, "severity_override", path, limit=16)
+            item.save()
+
+    def media(self, rows: list[Any]) -> None:
+        scripted = {m.key: m for m in self.exercise.media.all()}
+        for index, row in enumerate(rows):
+            path = f"media.json/{index}"
+            row = f.mapping(row, path)
+            key = f.text(row, "key", path, limit=32, empty=False)
+            item = scripted.get(key) or ExerciseMedia(exercise=self.exercise, key=key)
+            if row.get("source") not in ExerciseMedia.Source.values:
+                raise f.problem(f"{path}/source", "not a news-wire source")
+            if row.get("status") not in ExerciseMedia.Status.values:
+                raise f.problem(f"{path}/status", "not a news-wire status")
+            item.source, item.status = row["source"], row["status"]
+            item.due_at = None if row.get("due_at") is None else f.number(row, "due_at", path)
+            item.published_at = f.optional_moment(row, "published_at", path)
+            item.persona = f.text(row, "persona", path, limit=32)
+            item.headline = f.text(row, "headline", path, limit=200)
+            item.body = f.text(row, "body", path)
+            item.to = [
+                f.text({"to": key}, "to", f"{path}/to", limit=16) for key in f.listing(row.get("to"), f"{path}/to")
+            ]
             item.save()
 
     def ratings(self, rows: list[Any]) -> None:

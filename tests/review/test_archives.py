@@ -76,6 +76,14 @@ def test_an_archive_imports_as_the_same_ended_exercise(karst_run):
     assert review_of(karst_run, copy) == review_of(karst_run, original)
     assert verified(karst_run, copy) == verified(karst_run, original) | {"events": len(log(original))}
     assert verified(karst_run, copy)["ok"] is True
+    fields = ("key", "title", "status", "due_at", "released_at", "skip_reason", "body_override", "severity_override")
+    assert list(imported.injects.order_by("key").values_list(*fields)) == list(
+        karst_run.exercise.injects.order_by("key").values_list(*fields)
+    )
+    fields = ("key", "source", "status", "due_at", "published_at", "persona", "headline", "body", "to")
+    assert list(imported.media.order_by("key").values_list(*fields)) == list(
+        karst_run.exercise.media.order_by("key").values_list(*fields)
+    )
     # The same scenario, identical, is the library's own; the join codes are new.
     assert imported.scenario_id == karst_run.exercise.scenario_id
     old_codes = set(Team.objects.filter(exercise_id=original).values_list("join_code", flat=True))
