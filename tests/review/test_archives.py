@@ -333,3 +333,11 @@ def test_an_event_no_page_could_draw_is_refused_before_its_hash_is_checked(karst
     response = send(karst_run, packed(tamper(files)))
     assert response.status_code == 400, response.content
     assert response.json()["error"]["details"][0]["path"] == path.format(message=_message_seq(files))
+
+
+def test_an_archive_may_be_larger_than_any_other_body(karst_run, settings):
+    body = archive_of(karst_run)
+    settings.API_MAX_BODY_BYTES = settings.DATA_UPLOAD_MAX_MEMORY_SIZE = len(body) // 2
+    assert send(karst_run, body).status_code == 201
+    scenario = api.post("/api/v1/scenarios", "x" * len(body), token=karst_run.facilitator.token)
+    assert scenario.status_code == 413
