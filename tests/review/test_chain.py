@@ -142,3 +142,18 @@ def test_the_migrations_backfill_gives_the_hashes_the_trigger_gave(karst_run):
         assert verify(karst_run)[1]["first_bad_seq"] == 1
         cursor.execute(backfill)
     assert verify(karst_run)[1] == written
+
+
+def test_a_row_restored_with_its_hash_keeps_it_and_a_forged_one_shows(karst_run):
+    """A data-only restore loads rows with their hashes; a row forged with one is judged."""
+    last = karst_run.fresh().last_seq
+    with connection.cursor() as cursor:
+        for seq, stored in ((last, None), (last - 1, "0" * 64)):
+            cursor.execute(
+                "CREATE TEMPORARY TABLE saved AS SELECT * FROM exercise_event WHERE exercise_id = %s AND seq = %s; "
+                "DELETE FROM exercise_event WHERE id = (SELECT id FROM saved); "
+                "UPDATE saved SET hash = coalesce(%s, hash); "
+                "INSERT INTO exercise_event SELECT * FROM saved; DROP TABLE saved",
+                [karst_run.exercise.pk, seq, stored],
+            )
+    assert verify(karst_run)[1]["first_bad_seq"] == last - 1
