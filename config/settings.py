@@ -204,6 +204,10 @@ STORAGES = {
 # The largest body the API accepts (a scenario document); larger answers 413.
 API_MAX_BODY_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# An exercise archive (POST /api/v1/archives) may be larger than that: a long log. What it
+# unpacks to is bounded apart, so that a zip bomb stops there (docs/archives.md).
+ARCHIVE_MAX_BYTES = int(os.environ.get("ARCHIVE_MAX_BYTES", 64 * 1024 * 1024))
+ARCHIVE_MAX_UNPACKED_BYTES = int(os.environ.get("ARCHIVE_MAX_UNPACKED_BYTES", 256 * 1024 * 1024))
 
 # Rates (gateway.ratelimits) are "COUNT/PERIOD", PERIOD a number and s, m, h or d; each
 # counts in a moving window: never more than COUNT in any PERIOD.

@@ -46,6 +46,21 @@ def create_exercise(*, caller: Caller, scenario: Scenario, name: str, speed: flo
     return _with_fresh_codes(lambda: _create(caller, scenario, name, speed))
 
 
+def create_record(*, caller: Caller, scenario: Scenario, name: str, speed: float, state: Mapping[str, Any]) -> Exercise:
+    """An exercise made as create_exercise() makes one, new join codes included, then put
+    in the state given: an archive's ended exercise being imported (exercise.archives)."""
+    require_role(caller, Role.FACILITATOR)
+
+    def create() -> Exercise:
+        exercise = _create(caller, scenario, name, check_speed(speed))
+        for field, value in state.items():
+            setattr(exercise, field, value)
+        exercise.save(update_fields=list(state))
+        return exercise
+
+    return _with_fresh_codes(create)
+
+
 def duplicate_exercise(*, caller: Caller, exercise_id: int) -> Exercise:
     """A new draft of the same scenario, to run it again: the same speed, the name marked
     as a copy, the facilitator's edits to the scripted injects, and new join codes (the old

@@ -296,6 +296,11 @@ class FeedbackSummary(Out):
     answers: list[FeedbackAnswer]
 
 
+class ChainHead(Out):
+    head: str | None = Field(description="the last event's hash, hex SHA-256 (GET .../verify checks the chain)")
+    events: int
+
+
 class ReviewOut(Out):
     classification: str | None = Field(
         description="the scenario's marking, e.g. EXERCISE EXERCISE EXERCISE - UNCLASSIFIED; none when it has none"
@@ -313,4 +318,5 @@ class ReviewOut(Out):
     hotwash: list[HotwashNote]
     improvements: list[ImprovementOut]
     feedback: FeedbackSummary
+    chain: ChainHead
     timeline: list[TimelineRow]

@@ -31,9 +31,9 @@ class ApiErrorShapeMiddleware:
         if not _is_api(request):
             return self.get_response(request)
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
-            limit = settings.API_MAX_BODY_BYTES // (1024 * 1024)
-            return error_response(413, f"The request body is larger than {limit} MB.")
+        largest = _largest_body(request)
+        if length.isdigit() and int(length) > largest:
+            return error_response(413, f"The request body is larger than {largest // (1024 * 1024)} MB.")
         refusal = _refuse_unstorable(request)
         if refusal is not None:
             return refusal
@@ -47,6 +47,16 @@ class ApiErrorShapeMiddleware:
             return None
         logger.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "Something went wrong on the server; the error has been logged.")
+
+
+def _largest_body(request: HttpRequest) -> int:
+    """An exercise archive may be larger than any other body (settings.ARCHIVE_MAX_BYTES)."""
+    if request.path == ARCHIVES_PATH:
+        return int(settings.ARCHIVE_MAX_BYTES)
+    return int(settings.API_MAX_BODY_BYTES)
+
+
+ARCHIVES_PATH = "/api/v1/archives"
 
 
 def _refuse_unstorable(request: HttpRequest) -> HttpResponse | None:

@@ -21,6 +21,9 @@ class Event(models.Model):
     # Teams that see an event with audience "teams"; staff see every event.
     recipients = models.ManyToManyField(Team, blank=True, related_name="+")
     data = models.JSONField(default=dict)
+    # SHA-256 (hex) of the previous event's hash and this event's canonical text, set by
+    # PostgreSQL as the row is inserted, whoever inserts it (exercise/chain.py).
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     # Not stored: set by events.append, whether the exercise had undecided expectations
     # then, so the expectation engine skips the event at no cost when it had none.

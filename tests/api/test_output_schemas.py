@@ -14,8 +14,12 @@ from tests.review.played import karst_pass, play, write_up
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-# The operations whose answer is a document as written, in JSON, YAML or a workbook.
-FREE_FORM = {("get", "/api/v1/scenarios/{scenario_id}"), ("get", "/api/v1/scenarios/template.xlsx")}
+# The operations whose answer is a document as written: JSON, YAML, a workbook or a zip.
+FREE_FORM = {
+    ("get", "/api/v1/scenarios/{scenario_id}"),
+    ("get", "/api/v1/scenarios/template.xlsx"),
+    ("get", "/api/v1/exercises/{exercise_id}/archive"),
+}
 
 
 def closed(node: Any) -> Any:
@@ -108,6 +112,10 @@ def read_a_played_run(check: Checked, facilitator: builders.Staff) -> None:
     check("get", "/exercises/{exercise_id}/brief", staff, query="?team=SRK", **ids)
     check("get", "/exercises/{exercise_id}/presence", staff, **ids)
     check("get", "/exercises/{exercise_id}/improvements", staff, **ids)
+    assert check("get", "/exercises/{exercise_id}/verify", staff, **ids)["ok"]
+    archive = check.api.get(f"{API}/exercises/{run.exercise.pk}/archive", token=staff)
+    assert archive["Content-Type"] == "application/zip"
+    check("post", "/archives", staff, archive.content, content_type="application/zip")
     check("get", "/exercises/{exercise_id}/events", staff, **ids)
     check("get", "/exercises/{exercise_id}/events", player, **ids)
     check("get", "/exercises/{exercise_id}", staff, **ids)
