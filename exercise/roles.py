@@ -1,4 +1,9 @@
-"""Who is calling: a staff user with a role, or a player of one team."""
+"""Who is calling: a staff user with a role, or a player of one team.
+
+A staff account's group gives its role outside any exercise (a facilitator imports
+scenarios and creates exercises). Within an exercise a staff user acts in the role of
+their assignment to it (exercise.staffing.caller_on), and only on exercises they are
+assigned to."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,6 +30,8 @@ class Caller:
     role: Role
     user: User | None = None
     player: Player | None = None
+    # The exercise a staff caller's role was read for (their assignment's), None outside one.
+    exercise_id: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -96,6 +103,7 @@ def require_staff(caller: Caller) -> None:
 
 
 def require_in_exercise(caller: Caller, exercise: Exercise) -> None:
-    """Staff see every exercise; a player only their own."""
+    """A player sees only their own exercise; staff only those they are assigned to, which
+    the gateway has checked when it scoped the caller to the request's exercise."""
     if caller.player is not None and caller.player.team.exercise_id != exercise.pk:
         raise NotAllowed("Your team is not part of this exercise.")
