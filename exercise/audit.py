@@ -49,6 +49,18 @@ def trail(*, caller: Caller, exercise: Exercise) -> list[dict[str, Any]]:
             "action": entry.action,
             "before": entry.before,
             "after": entry.after,
+            "changes": changes(entry.before, entry.after),
         }
         for entry in exercise.audit.all()
+    ]
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The fields that differ, each with its value before and after (None where absent)."""
+    before, after = before or {}, after or {}
+    fields = list(after) + [field for field in before if field not in after]
+    return [
+        {"field": field, "before": before.get(field), "after": after.get(field)}
+        for field in fields
+        if before.get(field) != after.get(field)
     ]

@@ -4,6 +4,8 @@ Fields are declared in the order the services write them, so the answer reads as
 before it had a schema. Times are exercise seconds.
 """
 
+from typing import Any
+
 from pydantic import Field
 
 from gateway.schemas import Actor, EventData, Number, Out
@@ -219,6 +221,24 @@ class FeedbackSummary(Out):
     answers: list[FeedbackAnswer]
 
 
+class AuditChange(Out):
+    field: str
+    before: Any = Field(description="the value before; null for none")
+    after: Any = Field(description="the value after; null for none")
+
+
+class AuditRow(Out):
+    at: str = Field(description="when, ISO 8601 UTC")
+    who: str = Field(description="the staff user who made the change")
+    subject: str = Field(description="inject, findings, improvement or staff")
+    subject_label: str
+    target: str = Field(description="which one: the inject key, objective key, improvement item id or username")
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    changes: list[AuditChange]
+
+
 class ReviewOut(Out):
     classification: str | None = Field(
         description="the scenario's marking, e.g. EXERCISE EXERCISE EXERCISE - UNCLASSIFIED; none when it has none"
@@ -234,4 +254,7 @@ class ReviewOut(Out):
     hotwash: list[HotwashNote]
     improvements: list[ImprovementOut]
     feedback: FeedbackSummary
+    audit: list[AuditRow] = Field(
+        description="changes staff made outside the log (pending injects, findings, the plan, staff), oldest first"
+    )
     timeline: list[TimelineRow]

@@ -7,7 +7,7 @@ review can be shown at any moment, live or long after the end.
 from dataclasses import dataclass
 from typing import Any
 
-from exercise import clock
+from exercise import audit, clock
 from exercise.catalogue import actor_name, is_key_move, rung_of, sentence
 from exercise.errors import InvalidState
 from exercise.models import Exercise
@@ -109,6 +109,7 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
         "hotwash": plan.hotwash_notes(exercise),
         "improvements": plan.improvements(caller=caller, exercise=exercise),
         "feedback": feedback.summary(exercise),
+        "audit": audit.trail(caller=caller, exercise=exercise),
     }
     if timeline:
         result["timeline"] = [timeline_row(e) for e in events]
