@@ -8,12 +8,14 @@ from exercise.models import AuditEntry, Exercise
 from exercise.roles import Caller, require_staff
 
 Subject = AuditEntry.Subject
+# Who a change made from the server's shell (manage.py) is recorded as.
+OPERATOR = "operator (manage.py)"
 
 
 def record(
     *,
     exercise: Exercise,
-    caller: Caller,
+    caller: Caller | None,
     subject: str,
     target: str,
     action: str,
@@ -21,13 +23,14 @@ def record(
     after: dict[str, Any] | None,
 ) -> AuditEntry | None:
     """One entry, in the caller's transaction, so that the change and its record stand or
-    fall together. Nothing is recorded for a save that changed nothing."""
+    fall together; no caller is the operator. Nothing is recorded for a save that changed
+    nothing."""
     if before is not None and before == after:
         return None
     return AuditEntry.objects.create(
         exercise=exercise,
-        who=caller.user,
-        who_name=caller.name,
+        who=caller.user if caller else None,
+        who_name=caller.name if caller else OPERATOR,
         subject=subject,
         target=target[:200],
         action=action,

@@ -11,8 +11,8 @@ from enum import StrEnum
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from exercise.errors import NotAllowed, NotAuthenticated
-from exercise.models import Exercise, Player, Team
+from exercise.errors import NotAllowed, NotAuthenticated, NotFound
+from exercise.models import Exercise, Player, StaffAssignment, Team
 
 
 class Role(StrEnum):
@@ -104,6 +104,11 @@ def require_staff(caller: Caller) -> None:
 
 def require_in_exercise(caller: Caller, exercise: Exercise) -> None:
     """A player sees only their own exercise; staff only those they are assigned to, which
-    the gateway has checked when it scoped the caller to the request's exercise."""
+    the gateway checks when it scopes the caller to the request's exercise, and this
+    checks again for a caller scoped to none."""
     if caller.player is not None and caller.player.team.exercise_id != exercise.pk:
         raise NotAllowed("Your team is not part of this exercise.")
+    # A staff caller the gateway did not scope (a service called from elsewhere): ask again.
+    unscoped = caller.is_staff and caller.exercise_id != exercise.pk
+    if unscoped and not StaffAssignment.objects.filter(exercise=exercise, user=caller.user).exists():
+        raise NotFound(f"There is no exercise {exercise.pk}.")

@@ -128,8 +128,22 @@ def _role(role: object) -> Role:
 
 
 def assign(*, caller: Caller, exercise: Exercise, username: object, role: object) -> dict[str, str]:
-    """Assign a staff user to the exercise, or change their role on it."""
+    """Assign a staff user to the exercise, or change their role on it (its facilitators)."""
     require_role(caller, Role.FACILITATOR)
+    return _assign(exercise=exercise, username=username, role=role, by=caller)
+
+
+def assign_as_operator(*, exercise_id: int, username: str, role: str) -> dict[str, str]:
+    """The same from the server's shell (manage.py assignstaff), for an exercise that lost
+    its facilitators' accounts; the audit names the operator."""
+    try:
+        exercise = Exercise.objects.get(pk=exercise_id)
+    except Exercise.DoesNotExist as exc:
+        raise NotFound(f"There is no exercise {exercise_id}.") from exc
+    return _assign(exercise=exercise, username=username, role=role, by=None)
+
+
+def _assign(*, exercise: Exercise, username: object, role: object, by: Caller | None) -> dict[str, str]:
     new_role = _role(role)
     user = _staff_user(username)
     with transaction.atomic():
@@ -143,7 +157,7 @@ def assign(*, caller: Caller, exercise: Exercise, username: object, role: object
         action = "assigned" if current is None else "role changed"
         audit.record(
             exercise=exercise,
-            caller=caller,
+            caller=by,
             subject=audit.Subject.STAFF,
             target=user.get_username(),
             action=action,

@@ -2,18 +2,20 @@
 finding no exercise anywhere (every exercise-scoped endpoint and page, walked from the
 URL configuration so that one added later is covered too)."""
 
+import io
 import re
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from ninja.constants import NOT_SET
 
 from config.api import api as parley_api
 from exercise import dialogues, exercises, hotlines, jointops
-from exercise.models import Event, Exercise, ImprovementItem, StaffAssignment
+from exercise.models import AuditEntry, Event, Exercise, ImprovementItem, StaffAssignment
 from exercise.review import plan
 from gateway.auth import BrowserSession
 from tests import builders
@@ -301,3 +303,17 @@ def test_an_exercise_keeps_a_facilitator(api, facilitator, exercise):
     assert_error(api.client.delete(f"{url}/{me}", headers=headers), 409)
     assert_error(api.post(url, {"username": me, "role": "observer"}, token=facilitator.token), 409)
     assert_error(api.client.delete(f"{url}/nobody", headers=headers), 404)
+
+
+def test_the_operator_assigns_from_the_shell(api, exercise):
+    colleague = builders.staff("observer", assigned=False)
+    out = io.StringIO()
+    call_command("assignstaff", str(exercise.pk), colleague.user.username, "--role", "facilitator", stdout=out)
+    assert colleague.user.username in out.getvalue()
+    assert api.post(f"{EXERCISES}/{exercise.pk}/start", token=colleague.token).status_code == 200
+    [entry] = AuditEntry.objects.filter(exercise=exercise, subject="staff")
+    assert (entry.who, entry.who_name, entry.after) == (None, "operator (manage.py)", {"role": "facilitator"})
+    with pytest.raises(CommandError, match="no exercise"):
+        call_command("assignstaff", str(exercise.pk + 1000), colleague.user.username, "--role", "observer")
+    with pytest.raises(CommandError, match="no staff user"):
+        call_command("assignstaff", str(exercise.pk), "nobody-here", "--role", "observer")
