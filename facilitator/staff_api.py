@@ -1,7 +1,7 @@
 """Staff per exercise over the API: who is assigned to an exercise, in what role."""
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Schema
 
 from exercise import exercises, staffing
 from exercise.roles import caller_of
@@ -39,10 +39,10 @@ def assign_staff(request: HttpRequest, exercise_id: int, payload: AssignmentIn) 
 
 @router.delete(
     "/exercises/{exercise_id}/staff/{username}",
-    response={204: None},
-    summary="Take a staff user off the exercise (facilitator); it no longer exists for them",
+    response=list[AssignmentOut],
+    summary="Take a staff user off the exercise (facilitator); answers the staff who remain",
 )
-def unassign_staff(request: HttpRequest, exercise_id: int, username: str) -> Status[None]:
-    exercise = exercises.get_exercise(exercise_id)
-    staffing.unassign(caller=caller_of(request), exercise=exercise, username=username)
-    return Status(204, None)
+def unassign_staff(request: HttpRequest, exercise_id: int, username: str) -> list[dict[str, str]]:
+    caller, exercise = caller_of(request), exercises.get_exercise(exercise_id)
+    staffing.unassign(caller=caller, exercise=exercise, username=username)
+    return staffing.staff_list(caller=caller, exercise=exercise)

@@ -248,7 +248,8 @@ def test_assign_reassign_and_unassign(api, facilitator, exercise):
     gone = api.client.delete(
         f"{url}/{colleague.user.username}", headers={"Authorization": f"Bearer {facilitator.token}"}
     )
-    assert gone.status_code == 204
+    assert gone.status_code == 200
+    assert colleague.user.username not in [row["username"] for row in gone.json()]
     assert_error(api.get(f"{EXERCISES}/{exercise.pk}", token=colleague.token), 404)
     assert exercise.pk not in [e["id"] for e in api.get(EXERCISES, token=colleague.token).json()]
 
