@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from exercise import clock, events, expectations
+from exercise import clock, events, expectations, staffing
 from exercise.errors import Invalid, InvalidState, NotFound
 from exercise.event_data import ClockData, InjectEditedData, SpeedData
 from exercise.models import Event, Exercise, ExerciseInject, ExerciseMedia, Inject, Scenario, ScenarioTeam, Team
@@ -134,6 +134,7 @@ def _create(
     caller: Caller, scenario: Scenario, name: str, speed: float, edits: dict[str, Mapping[str, object]] | None = None
 ) -> Exercise:
     exercise = Exercise.objects.create(scenario=scenario, name=name, speed=speed, created_by=caller.user)
+    staffing.assign_creator(exercise=exercise, user=caller.user)
     _populate(exercise, lambda team: new_join_code(), edits=edits)
     return exercise
 

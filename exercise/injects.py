@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 
 from django.db import transaction
 
-from exercise import clock, events, expectations, triggers, wire
+from exercise import audit, clock, events, expectations, triggers, wire
 from exercise.commands import free_key
 from exercise.errors import Invalid, InvalidState, NotFound
 from exercise.event_data import InjectEditedData, InjectReleasedData, InjectSkippedData
@@ -114,10 +114,21 @@ def edit(*, caller: Caller, exercise_id: int, key: str, title: str, body: str, s
         raise Invalid("The inject has problems.", problems)
     with transaction.atomic():
         exercise, item = _still_pending(exercise_id, key, "edited")
+        before = _edited_fields(item)
         item.title = title.strip()
         item.body_override = body
         item.severity_override = severity
         item.save(update_fields=["title", "body_override", "severity_override"])
+        after = _edited_fields(item)
+        audit.record(
+            exercise=exercise,
+            caller=caller,
+            subject=audit.Subject.INJECT,
+            target=key,
+            action="edited",
+            before=before,
+            after=after,
+        )
         events.append(
             exercise=exercise,
             kind="inject.edited",
@@ -193,6 +204,12 @@ def _release(
     expectations.open_checks(exercise=exercise, item=item, release=event)
     triggers.schedule_triggered(exercise=exercise, trigger="after", ref=item.key, at=event.exercise_time)
     return event
+
+
+def _edited_fields(item: ExerciseInject) -> dict[str, str]:
+    """What an edit may change of an inject, as it would go out."""
+    content = _scripted_content(item)
+    return {"title": item.title, "body": content["body"], "severity": content["severity"]}
 
 
 def _scripted_content(item: ExerciseInject) -> Content:

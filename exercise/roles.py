@@ -1,4 +1,9 @@
-"""Who is calling: a staff user with a role, or a player of one team."""
+"""Who is calling: a staff user with a role, or a player of one team.
+
+A staff account's group gives its role outside any exercise (a facilitator imports
+scenarios and creates exercises). Within an exercise a staff user acts in the role of
+their assignment to it (exercise.staffing.caller_on), and only on exercises they are
+assigned to."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -6,8 +11,8 @@ from enum import StrEnum
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from exercise.errors import NotAllowed, NotAuthenticated
-from exercise.models import Exercise, Player, Team
+from exercise.errors import NotAllowed, NotAuthenticated, NotFound
+from exercise.models import Exercise, Player, StaffAssignment, Team
 
 
 class Role(StrEnum):
@@ -25,6 +30,8 @@ class Caller:
     role: Role
     user: User | None = None
     player: Player | None = None
+    # The exercise a staff caller's role was read for (their assignment's), None outside one.
+    exercise_id: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -96,6 +103,12 @@ def require_staff(caller: Caller) -> None:
 
 
 def require_in_exercise(caller: Caller, exercise: Exercise) -> None:
-    """Staff see every exercise; a player only their own."""
+    """A player sees only their own exercise; staff only those they are assigned to, which
+    the gateway checks when it scopes the caller to the request's exercise, and this
+    checks again for a caller scoped to none."""
     if caller.player is not None and caller.player.team.exercise_id != exercise.pk:
         raise NotAllowed("Your team is not part of this exercise.")
+    # A staff caller the gateway did not scope (a service called from elsewhere): ask again.
+    unscoped = caller.is_staff and caller.exercise_id != exercise.pk
+    if unscoped and not StaffAssignment.objects.filter(exercise=exercise, user=caller.user).exists():
+        raise NotFound(f"There is no exercise {exercise.pk}.")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from exercise import briefs, clock
+from exercise import briefs, clock, staffing
 from exercise.durations import format_duration
 from exercise.envelopes import visible_after
 from exercise.models import Exercise, Expectation, Inject, Persona, Scenario
@@ -21,8 +21,8 @@ def scenarios(*, caller: Caller) -> QuerySet[Scenario]:
 
 
 def exercises(*, caller: Caller) -> QuerySet[Exercise]:
-    require_staff(caller)
-    return Exercise.objects.select_related("scenario").order_by("-created_at", "-id")
+    """The exercises the staff caller is assigned to; no other exists for them."""
+    return staffing.assigned_exercises(caller)
 
 
 def team_rows(exercise: Exercise, caller: Caller) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from exercise import access, exercises, hotlines, injects, jointops, scenarios, selectors, shapes
+from exercise import access, exercises, hotlines, injects, jointops, scenarios, selectors, shapes, staffing
 from exercise.document_text import dump_json, dump_yaml, is_yaml, parse_text
 from exercise.envelopes import envelope
 from exercise.errors import Invalid, NotAuthenticated, TooLarge
@@ -187,7 +187,11 @@ def reset_exercise(request: HttpRequest, exercise_id: int) -> dict[str, Any]:
 @router.get("/exercises", response=list[schemas.ExerciseOut])
 def list_exercises(request: HttpRequest) -> list[dict[str, Any]]:
     caller = caller_of(request)
-    return [selectors.exercise_detail(caller=caller, exercise=e) for e in selectors.exercises(caller=caller)]
+    # Each in the caller's role on it, as they would see it opened.
+    return [
+        selectors.exercise_detail(caller=staffing.caller_on(caller, e.pk), exercise=e)
+        for e in selectors.exercises(caller=caller)
+    ]
 
 
 @router.get("/exercises/{exercise_id}", response=schemas.ExerciseOut)

@@ -301,6 +301,24 @@ class ChainHead(Out):
     events: int
 
 
+class AuditChange(Out):
+    field: str
+    before: Any = Field(description="the value before; null for none")
+    after: Any = Field(description="the value after; null for none")
+
+
+class AuditRow(Out):
+    at: str = Field(description="when, ISO 8601 UTC")
+    who: str = Field(description="the staff user who made the change")
+    subject: str = Field(description="inject, findings, improvement or staff")
+    subject_label: str
+    target: str = Field(description="which one: the inject key, objective key, improvement item id or username")
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    changes: list[AuditChange]
+
+
 class ReviewOut(Out):
     classification: str | None = Field(
         description="the scenario's marking, e.g. EXERCISE EXERCISE EXERCISE - UNCLASSIFIED; none when it has none"
@@ -319,4 +337,7 @@ class ReviewOut(Out):
     improvements: list[ImprovementOut]
     feedback: FeedbackSummary
     chain: ChainHead
+    audit: list[AuditRow] = Field(
+        description="changes staff made outside the log (pending injects, findings, the plan, staff), oldest first"
+    )
     timeline: list[TimelineRow]

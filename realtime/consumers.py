@@ -18,9 +18,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
 
-from exercise import presence
+from exercise import presence, staffing
 from exercise.commands import LARGEST_ID
 from exercise.envelopes import staff_group, team_group, to_json, visible_after
+from exercise.errors import NotFound
 from exercise.models import Exercise
 from exercise.roles import Caller
 from realtime import tickets
@@ -69,7 +70,8 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.exercise = await database_sync_to_async(Exercise.objects.filter(pk=self.exercise_id).first)()
-        if self.exercise is None:
+        # A staff user not assigned to the exercise is told it does not exist, as for an id never used.
+        if self.exercise is None or (caller.is_staff and not await self._assigned(caller)):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         if caller.is_staff:
@@ -89,6 +91,13 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await database_sync_to_async(presence.joined)(self.exercise_id, self.audience)
         await self._send_from_log()
+
+    async def _assigned(self, caller: Caller) -> bool:
+        try:
+            await database_sync_to_async(staffing.caller_on)(caller, self.exercise_id)
+        except NotFound:
+            return False
+        return True
 
     async def _caller(self, token: str) -> tuple[Caller | None, bool]:
         return await database_sync_to_async(caller_from_scope)(self.scope, token)

@@ -6,13 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 
-from exercise import access, events, exercises
+from exercise import access, events, exercises, staffing
 from exercise.event_data import EventData, InjectReleasedData, NoteData
 from exercise.models import Event, Exercise, Player, Scenario, Team
-from exercise.roles import Caller, Role, caller_for_player, caller_for_user
+from exercise.roles import STAFF_ROLES, Caller, Role, caller_for_player, caller_for_user, role_of_user
 from exercise.scenarios import import_scenario
 from exercise.staff import create_staff
 
@@ -107,8 +108,17 @@ class Staff:
         return caller_for_user(self.user)
 
 
-def staff(role: str, username: str | None = None) -> Staff:
+# Staff see only the exercises they are assigned to. Most tests are about something else
+# and use staff as an upgraded install has them (every staff user on every exercise, in
+# their account's role): staff() and exercise() assign so unless told not to, and a test
+# of the assignments themselves makes its outsiders with assigned=False.
+
+
+def staff(role: str, username: str | None = None, *, assigned: bool = True) -> Staff:
     user, password, token = create_staff(username=username or f"{role}{next(_numbers)}", role=Role(role))
+    if assigned:
+        for existing in Exercise.objects.all():
+            staffing.ensure_assigned(exercise=existing, user=user, role=Role(role))
     return Staff(user=user, password=password, token=token)
 
 
@@ -118,8 +128,17 @@ def scenario(caller: Caller, **changes: Any) -> Scenario:
 
 
 def exercise(caller: Caller, scenario: Scenario, **options: Any) -> Exercise:
+    """An exercise created by ``caller`` (its facilitator); with every staff user assigned
+    in their account's role unless ``assign_staff=False``."""
+    assign_staff = options.pop("assign_staff", True)
     options.setdefault("name", f"Exercise {next(_numbers)}")
-    return exercises.create_exercise(caller=caller, scenario=scenario, **options)
+    made = exercises.create_exercise(caller=caller, scenario=scenario, **options)
+    if assign_staff:
+        for user in get_user_model().objects.filter(groups__name__in=[r.value for r in STAFF_ROLES]):
+            role = role_of_user(user)
+            if role is not None:
+                staffing.ensure_assigned(exercise=made, user=user, role=role)
+    return made
 
 
 @dataclass

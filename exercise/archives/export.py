@@ -37,6 +37,7 @@ def archive(*, caller: Caller, exercise: Exercise) -> tuple[str, bytes]:
         "hotwash.json": _hotwash(exercise),
         "improvements.json": _improvements(exercise),
         "feedback.json": _feedback(exercise),
+        "audit.json": _audit(exercise),
     }
     contents = {name: _json_bytes(value) for name, value in documents.items()}
     contents[layout.EVENTS] = "".join(line + "\n" for line in lines).encode()
@@ -240,4 +241,19 @@ def _feedback(exercise: Exercise) -> list[dict[str, Any]]:
             "created_on": a.created_on.isoformat(),
         }
         for a in answers
+    ]
+
+
+def _audit(exercise: Exercise) -> list[dict[str, Any]]:
+    return [
+        {
+            "who": entry.who_name,
+            "at": entry.at.isoformat(),
+            "subject": entry.subject,
+            "target": entry.target,
+            "action": entry.action,
+            "before": entry.before,
+            "after": entry.after,
+        }
+        for entry in exercise.audit.all()
     ]

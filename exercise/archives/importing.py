@@ -134,3 +134,4 @@ def _restore(exercise: Exercise, documents: dict[str, Any]) -> None:
     restorer.hotwash(f.listing(documents["hotwash.json"], "hotwash.json"))
     restorer.improvements(f.listing(documents["improvements.json"], "improvements.json"))
     restorer.feedback(f.listing(documents["feedback.json"], "feedback.json"))
+    restorer.audit(f.listing(documents["audit.json"], "audit.json"))

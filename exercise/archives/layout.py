@@ -22,6 +22,7 @@ FILES = (
     "hotwash.json",
     "improvements.json",
     "feedback.json",
+    "audit.json",
 )
 # Files whose length the manifest counts (a list, or the log's lines).
 COUNTED = {
@@ -35,6 +36,7 @@ COUNTED = {
     "hotwash.json": "hotwash",
     "improvements.json": "improvements",
     "feedback.json": "feedback",
+    "audit.json": "audit",
 }
 
 

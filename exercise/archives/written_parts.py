@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from exercise.archives import fields as f
 from exercise.models import (
+    AuditEntry,
     Exercise,
     ExerciseInject,
     ExerciseMedia,
@@ -198,3 +199,27 @@ class Restorer:
                 to_improve=f.text(row, "to_improve", path),
             )
             ParticipantFeedback.objects.filter(pk=made.pk).update(created_on=f.day(row, "created_on", path))
+
+    def audit(self, rows: list[Any]) -> None:
+        """The changes staff made outside the log, as they were recorded: the targets keep
+        the archived exercise's own names and ids."""
+        for index, row in enumerate(rows):
+            path = f"audit.json/{index}"
+            row = f.mapping(row, path)
+            subject = row.get("subject")
+            if subject not in AuditEntry.Subject.values:
+                raise f.problem(f"{path}/subject", "not a subject the audit trail records")
+            for side in ("before", "after"):
+                if row.get(side) is not None and not isinstance(row[side], dict):
+                    raise f.problem(f"{path}/{side}", "must be the recorded fields, or null")
+            made = AuditEntry.objects.create(
+                exercise=self.exercise,
+                who=self.user(row, "who"),
+                who_name=f.text(row, "who", path, limit=150),
+                subject=subject,
+                target=f.text(row, "target", path, limit=200),
+                action=f.text(row, "action", path, limit=20),
+                before=row.get("before"),
+                after=row.get("after"),
+            )
+            AuditEntry.objects.filter(pk=made.pk).update(at=f.moment(row, "at", path))

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from exercise import staffing
 from exercise.demo.played import PLAYED_EXERCISE, play_karst_pass, write_up
 from exercise.document_text import parse_text
 from exercise.errors import InvalidState
@@ -58,4 +59,6 @@ def load_demo() -> DemoData:
         played = play_karst_pass(caller, Scenario.objects.get(key=DEMO_SCENARIO))
         write_up(played, caller)
         created.append(f"exercise {PLAYED_EXERCISE}")
+    for shown in (exercise, played):  # also when an earlier load made them before staff were per exercise
+        staffing.ensure_assigned(exercise=shown, user=user, role=Role.FACILITATOR)
     return DemoData(username=DEMO_USERNAME, password=DEMO_PASSWORD, exercise=exercise, created=created, played=played)

@@ -25,10 +25,12 @@ from exercise.models.review import (
 )
 from exercise.models.runs import Exercise, ExerciseInject, Player, Team
 from exercise.models.scenarios import Expectation, Inject, MediaItem, Objective, Persona, Scenario, ScenarioTeam
+from exercise.models.staffing import AuditEntry, StaffAssignment
 
 __all__ = [
     "Action",
     "ApiToken",
+    "AuditEntry",
     "CellMessage",
     "CommandReceipt",
     "Dialogue",
@@ -58,6 +60,7 @@ __all__ = [
     "Report",
     "Scenario",
     "ScenarioTeam",
+    "StaffAssignment",
     "Statement",
     "Team",
 ]

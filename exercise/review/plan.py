@@ -4,6 +4,9 @@ improvement plan. Every staff role reads them; only facilitators write."""
 import datetime
 from typing import Any
 
+from django.db import transaction
+
+from exercise import audit
 from exercise.commands import checked_text
 from exercise.errors import Invalid, NotFound
 from exercise.models import Exercise, HotwashNote, ImprovementItem, Objective, ObjectiveFinding
@@ -31,15 +34,26 @@ def _optional_text(value: object, *, path: str, what: str) -> str:
 def save_findings(*, caller: Caller, exercise: Exercise, objective: object, strengths: object, areas: object) -> None:
     require_role(caller, Role.FACILITATOR)
     found = _objective(exercise, objective, required=True)
-    ObjectiveFinding.objects.update_or_create(
-        exercise=exercise,
-        objective=found,
-        defaults={
-            "strengths": _optional_text(strengths, path="strengths", what="Strengths"),
-            "areas": _optional_text(areas, path="areas", what="Areas for improvement"),
-            "updated_by": caller.user,
-        },
-    )
+    assert found is not None  # required
+    after = {
+        "strengths": _optional_text(strengths, path="strengths", what="Strengths"),
+        "areas": _optional_text(areas, path="areas", what="Areas for improvement"),
+    }
+    with transaction.atomic():
+        current = ObjectiveFinding.objects.select_for_update().filter(exercise=exercise, objective=found).first()
+        before = {"strengths": current.strengths, "areas": current.areas} if current else None
+        ObjectiveFinding.objects.update_or_create(
+            exercise=exercise, objective=found, defaults=after | {"updated_by": caller.user}
+        )
+        audit.record(
+            exercise=exercise,
+            caller=caller,
+            subject=audit.Subject.FINDINGS,
+            target=found.key,
+            action="written" if current is None else "changed",
+            before=before,
+            after=after,
+        )
 
 
 def saved_findings(exercise: Exercise) -> dict[str, dict[str, str]]:
@@ -106,18 +120,29 @@ def add_improvement(
     ends = _date(due, "due")
     if begins and ends and ends < begins:
         raise Invalid("The due date is before the start date.", [{"path": "due", "message": "before start"}])
-    return ImprovementItem.objects.create(
-        exercise=exercise,
-        area=checked_text(area, limit=TEXT_LIMIT, path="area", what="The area for improvement"),
-        action=checked_text(action, limit=TEXT_LIMIT, path="action", what="The corrective action"),
-        objective=_objective(exercise, objective, required=False),
-        organisation=_name(organisation, "organisation", "The responsible organisation"),
-        owner=_name(owner, "owner", "The owner"),
-        start=begins,
-        due=ends,
-        status=status,
-        created_by=caller.user,
-    )
+    with transaction.atomic():
+        item = ImprovementItem.objects.create(
+            exercise=exercise,
+            area=checked_text(area, limit=TEXT_LIMIT, path="area", what="The area for improvement"),
+            action=checked_text(action, limit=TEXT_LIMIT, path="action", what="The corrective action"),
+            objective=_objective(exercise, objective, required=False),
+            organisation=_name(organisation, "organisation", "The responsible organisation"),
+            owner=_name(owner, "owner", "The owner"),
+            start=begins,
+            due=ends,
+            status=status,
+            created_by=caller.user,
+        )
+        audit.record(
+            exercise=exercise,
+            caller=caller,
+            subject=audit.Subject.IMPROVEMENT,
+            target=str(item.pk),
+            action="added",
+            before=None,
+            after=_audited(item),
+        )
+    return item
 
 
 def _status(value: object) -> str:
@@ -131,12 +156,31 @@ def set_improvement_status(*, caller: Caller, exercise: Exercise, item_id: int, 
     """Follow an item through the plan: not started, in progress, complete."""
     require_role(caller, Role.FACILITATOR)
     status = _status(status)
-    item = exercise.improvements.filter(pk=item_id).first()
-    if item is None:
-        raise NotFound(f"There is no improvement-plan item {item_id} in this exercise.")
-    item.status = status
-    item.save(update_fields=["status"])
+    with transaction.atomic():
+        item = exercise.improvements.select_for_update().filter(pk=item_id).first()
+        if item is None:
+            raise NotFound(f"There is no improvement-plan item {item_id} in this exercise.")
+        before = _audited(item)
+        item.status = status
+        item.save(update_fields=["status"])
+        audit.record(
+            exercise=exercise,
+            caller=caller,
+            subject=audit.Subject.IMPROVEMENT,
+            target=str(item.pk),
+            action="status changed",
+            before={"status": before["status"]},
+            after={"status": status},
+        )
     return item
+
+
+def _audited(item: ImprovementItem) -> dict[str, Any]:
+    """An item's fields as the audit keeps them (without the label, which is a rendering)."""
+    fields = improvement(item)
+    fields.pop("status_label")
+    fields.pop("id")
+    return fields
 
 
 def improvement(item: ImprovementItem) -> dict[str, Any]:

@@ -7,7 +7,7 @@ review can be shown at any moment, live or long after the end.
 from dataclasses import dataclass
 from typing import Any
 
-from exercise import chain, clock
+from exercise import audit, chain, clock
 from exercise.catalogue import actor_name, is_key_move, rung_of, sentence
 from exercise.errors import InvalidState
 from exercise.models import Exercise
@@ -115,6 +115,7 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
         "feedback": feedback.summary(exercise),
         # The log's hash chain as it stands: its head vouches for every event up to it.
         "chain": {"head": chain.head(exercise), "events": len(events)},
+        "audit": audit.trail(caller=caller, exercise=exercise),
     }
     if timeline:
         result["timeline"] = [timeline_row(e) for e in events]

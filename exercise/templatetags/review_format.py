@@ -1,6 +1,7 @@
 """Filters the after-action review and the team debrief share: exercise clock times,
-response times and keyed lookups."""
+response times, keyed lookups and the audit trail's instants."""
 
+import datetime
 from typing import Any
 
 from django import template
@@ -31,3 +32,12 @@ def minutes(seconds: float | None) -> str:
 @register.filter
 def get(mapping: dict[str, Any] | None, key: str) -> Any:
     return (mapping or {}).get(key)
+
+
+@register.filter
+def utc_minute(iso: str | None) -> str:
+    """An ISO 8601 instant as 2026-12-03 14:05 UTC, as the audit trail prints it."""
+    if not iso:
+        return ""
+    moment = datetime.datetime.fromisoformat(iso).astimezone(datetime.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

@@ -73,6 +73,8 @@ class Checked:
         if method == "post":
             return self.api.post(path, body, token=token, content_type=content_type)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if method == "delete":
+            return self.api.client.delete(path, headers=headers)
         return self.api.client.patch(path, data=json.dumps(body), content_type="application/json", headers=headers)
 
 
@@ -196,6 +198,10 @@ def play_commands(check: Checked, facilitator: builders.Staff) -> None:
     added = check("post", "/exercises/{exercise_id}/improvements", staff, item, **x)
     path = "/exercises/{exercise_id}/improvements/{item_id}"
     check("patch", path, staff, {"status": "complete"}, item_id=added["id"], **x)
+    colleague = builders.staff("observer", assigned=False).user.username
+    check("post", "/exercises/{exercise_id}/staff", staff, {"username": colleague, "role": "evaluator"}, **x)
+    check("get", "/exercises/{exercise_id}/staff", staff, **x)
+    check("delete", "/exercises/{exercise_id}/staff/{username}", staff, username=colleague, **x)
     check("get", "/exercises/{exercise_id}/review", staff, **x)
     check("get", "/exercises/{exercise_id}/scores", staff, **x)
     check("post", "/exercises/{exercise_id}/socket-tickets", token["CAL"], **x)

@@ -93,6 +93,9 @@ def test_createstaff_gives_the_role(api, db, role):
 @pytest.mark.parametrize("role", ["evaluator", "observer"])
 def test_a_token_from_createstaff_reads_but_does_not_command(api, exercise, role):
     token = last_word(run("createstaff", "erin", "--role", role, "--password", "pw"))
+    # A new account sees no exercise until it is assigned to one, here in its own role.
+    assert api.get(f"/api/v1/exercises/{exercise.pk}", token=token).status_code == 404
+    run("assignstaff", str(exercise.pk), "erin", "--role", role)
 
     assert api.get(f"/api/v1/exercises/{exercise.pk}", token=token).status_code == 200
     assert api.post(f"/api/v1/exercises/{exercise.pk}/start", token=token).status_code == 403
