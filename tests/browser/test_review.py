@@ -58,7 +58,7 @@ def test_facilitator_replays_the_exercise_and_downloads_the_report(live_server, 
     # The page opens on the end of the exercise.
     replay = page.locator("#replay-state")
     expect(replay).to_contain_text("As it stood at 2:05")
-    expect(points(page, "DRV")).to_have_text("55")
+    expect(points(page, "DRV")).to_have_text("75")
     end = replay_time(page)
 
     slider = page.locator("#replay-time")
@@ -84,8 +84,8 @@ def test_facilitator_replays_the_exercise_and_downloads_the_report(live_server, 
 
     page.keyboard.press("End")
     expect(replay).to_contain_text("As it stood at 2:05")
-    expect(points(page, "DRV")).to_have_text("55")
-    expect(points(page, "SRK")).to_have_text("20")
+    expect(points(page, "DRV")).to_have_text("75")
+    expect(points(page, "SRK")).to_have_text("30")
 
     with page.expect_download(timeout=TIMEOUT_MS * 3) as download:
         page.get_by_role("link", name="Download PDF").click()

@@ -230,3 +230,9 @@ def test_each_demo_scenario_is_full_sized(db, key):
     # every expectation serves an objective of its own scenario
     assert not expectations.exclude(objective__scenario=scenario).exists()
     assert scenario.teams.count() >= 2
+    # the read-ahead and every team's brief are stored, the national objectives as the team's own
+    assert scenario.read_ahead
+    for team in scenario.teams.all():
+        assert team.brief["summary"] and team.national_objectives.exists(), team.key
+    assert expectations.filter(restraint=True).exists()
+    assert expectations.filter(objective__team__isnull=False).exists()

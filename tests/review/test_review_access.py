@@ -303,8 +303,9 @@ def test_a_debrief_timeline_is_what_the_events_endpoint_gave_that_team():
 
 def test_a_debrief_shows_the_team_its_own_expectations_and_ratings(karst_run):
     drv = report.debrief(caller=karst_run.players["DRV"].caller, exercise=karst_run.fresh())
-    assert drv["team"]["key"] == "DRV" and drv["total"] == 55
-    assert {e["expectation"] for e in drv["expectations"]} == {"E1", "E4", "E5", "E7", "E8", "E10", "E11"}
+    assert drv["team"]["key"] == "DRV" and drv["total"] == 75
+    # E12 is the restraint on raising alert, E14 serves DRV's national objective DRV-1.
+    assert {e["expectation"] for e in drv["expectations"]} == {"E1", "E4", "E5", "E7", "E8", "E10", "E11", "E12", "E14"}
     assert [(r["objective"], [x["rating"] for x in r["ratings"]]) for r in drv["ratings"]] == [("O1", ["P"])]
     ulm = report.debrief(caller=karst_run.players["ULM"].caller, exercise=karst_run.fresh())
     assert ulm["ratings"] == []

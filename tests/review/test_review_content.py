@@ -75,7 +75,10 @@ def test_overview_names_the_exercise_its_teams_and_their_players(karst_run):
     assert review["scenario"]["title"] == "Exchange of Fire at Karst Pass"
     assert [t["key"] for t in review["teams"]] == TEAMS
     assert {t["key"]: t["players"] for t in review["teams"]} == {k: [n] for k, n in NAMES.items()}
-    assert {t["key"]: t["total"] for t in review["teams"]} == {"DRV": 55, "SRK": 20, "ULM": 10, "ESM": 0}
+    # The scenario's points, and the national ones: DRV kept the restraint on raising its
+    # alert (E12) and proposed the verification (E14), SRK accepted it (E15), ULM convened
+    # the talks itself (E13); ESM never shared its survey records (E16).
+    assert {t["key"]: t["total"] for t in review["teams"]} == {"DRV": 75, "SRK": 30, "ULM": 20, "ESM": 0}
     assert {t["key"]: t["escalation"] for t in review["teams"]} == dict.fromkeys(TEAMS, 0)
 
 
@@ -131,10 +134,21 @@ def test_objectives_carry_ratings_and_decided_expectations_with_their_evidence(k
             assert d["decided_by"] is None
             assert d["points"] == 0
 
-    o2 = objectives["O2"]
-    assert [(d["team"], d["status"]) for d in o2["expectations"]] == [("DRV", "met"), ("SRK", "missed")]
-    statement = rows[o2["expectations"][0]["decided_by"]]
+    o2 = {(d["expectation"], d["team"]): d for d in objectives["O2"]["expectations"]}
+    assert {pair: d["status"] for pair, d in o2.items()} == {
+        ("E4", "DRV"): "met",
+        ("E4", "SRK"): "missed",
+        # The restraint: SRK raised its alert after the footage went round, DRV held back.
+        ("E12", "DRV"): "met",
+        ("E12", "SRK"): "missed",
+    }
+    statement = rows[o2[("E4", "DRV")]["decided_by"]]
     assert statement["kind"] == "action.taken" and statement["data"]["kind"] == "public_statement"
+    # SRK broke it with its raised alert and earned nothing; DRV kept it until the window
+    # closed, with no act of its own to point at.
+    raised = first(review, "action.taken", team="SRK", kind="raise_alert")
+    assert (o2[("E12", "SRK")]["decided_by"], o2[("E12", "SRK")]["points"]) == (raised["seq"], 0)
+    assert (o2[("E12", "DRV")]["decided_by"], o2[("E12", "DRV")]["points"]) == (None, 10)
     assert (objectives["O3"]["met"], objectives["O3"]["missed"]) == (1, 4)
     assert (objectives["O4"]["met"], objectives["O4"]["missed"]) == (3, 1)
 
