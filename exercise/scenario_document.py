@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from exercise import scenario_briefs, scenario_cell
+from exercise import scenario_briefs, scenario_cell, scenario_map
 from exercise.catalogue import KINDS
 from exercise.document_checks import ITEM_KEY, MAX_TEXT, TEAM_KEY, Checker, written_schedule
 from exercise.durations import format_duration
@@ -34,6 +34,7 @@ TOP_FIELDS = (
     "injects",
     "media",
     "scoring",
+    "map",
 )
 INJECT_FIELDS = ("key", "at", "trigger", "title", "kind", "severity", "to", "body", "expect")
 EXPECT_FIELDS = ("key", "each", "any", "event", "none", "where", "within", "points", "objective")
@@ -77,6 +78,7 @@ def validate_document(document: Any) -> dict[str, Any]:
     _cross_references(check, result)
     scenario_cell.media_triggers(check, result)
     result["scoring"] = _scoring(check, top.get("scoring"))
+    result["map"] = scenario_map.scenario_map(check, top)
     if check.problems:
         raise Invalid(f"The scenario has {len(check.problems)} problem(s).", check.problems)
     return result
@@ -335,6 +337,8 @@ def export_document(scenario: dict[str, Any]) -> dict[str, Any]:
         document["media"] = [scenario_cell.export_media(item) for item in scenario["media"]]
     if scenario["scoring"]:
         document["scoring"] = scenario["scoring"]
+    if scenario["map"]:
+        document["map"] = scenario["map"]
     return document
 
 

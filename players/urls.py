@@ -6,6 +6,7 @@ app_name = "players"
 urlpatterns = [
     path("join/", views.join, name="join"),
     path("team/", views.team_page, name="team"),
+    path("team/map.svg", views.team_map, name="map"),
     path("team/leave", views.leave, name="leave"),
     path("team/debrief/", debrief_views.debrief, name="debrief"),
     path("team/feedback", debrief_views.give_feedback, name="feedback"),

@@ -1,15 +1,16 @@
 """Player pages: joining a team with its code, and the team page."""
 
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from exercise import access, actions, clock, jointops
+from exercise import access, actions, clock, jointops, scenario_map
 from exercise.errors import DomainError, InvalidState, NotFound, RateLimited
-from exercise.roles import caller_for_user
+from exercise.roles import caller_for_player, caller_for_user
 from gateway.ratelimits import count_failure, refuse_if_failing
 from gateway.sessions import player_of_session, remember_player
+from gateway.svg_response import sandboxed, svg_response
 from players.forms import JoinForm
 
 
@@ -76,8 +77,22 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "others": team.exercise.teams.exclude(pk=team.pk),
         "operation_kinds": [(k, k.replace("_", " ")) for k in jointops.KINDS],
         "action_kinds": [(k, k.replace("_", " ")) for k in actions.STEPS],
+        "has_map": bool(team.exercise.scenario.map),
     }
     return render(request, "players/team.html", context)
+
+
+@sandboxed
+def team_map(request: HttpRequest) -> HttpResponse:
+    """The map of the player's own exercise; a player has no other to ask for."""
+    player = player_of_session(request)
+    if player is None:
+        return redirect("players:join")
+    try:
+        text = scenario_map.exercise_map(caller=caller_for_player(player), exercise=player.team.exercise)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return svg_response(text)
 
 
 @require_POST

@@ -239,6 +239,7 @@ def test_the_side_tabs_work_from_the_keyboard(live_server, open_page):
         "Control cell",
         "News wire",
         "Trust",
+        "Map",
         "Evaluation",
         "Adjudication",
         "Injects",
