@@ -2,6 +2,7 @@
 
 import pytest
 
+from exercise.models import Scenario
 from exercise.scenario_document import export_document, validate_document
 from exercise.scenario_map import MAP_LIMIT
 from tests import builders
@@ -102,3 +103,20 @@ def test_every_finding_is_reported_at_once():
 def test_a_map_over_the_limit_is_refused_with_its_length():
     drawing = f"<svg {SVG}><!--{'x' * MAP_LIMIT}--></svg>"
     assert_problem(problems_of(builders.document(map=drawing)), "map", f"{len(drawing)} characters", str(MAP_LIMIT))
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_scripted_map_with_400_at_map_and_stores_a_clean_one(api, facilitator):
+    bad = builders.document(key="scripted-map", map=f'<svg {SVG}><script>alert("x")</script></svg>')
+    response = api.post("/api/v1/scenarios", bad, token=facilitator.token, content_type="application/json")
+    assert response.status_code == 400, response.content
+    details = response.json()["error"]["details"]
+    assert [d["path"] for d in details] == ["map"]
+    assert "<script>" in details[0]["message"]
+    assert not Scenario.objects.filter(key="scripted-map").exists()
+
+    good = builders.document(key="mapped", map=CLEAN)
+    response = api.post("/api/v1/scenarios", good, token=facilitator.token, content_type="application/json")
+    assert response.status_code == 201, response.content
+    exported = api.get(f"/api/v1/scenarios/{response.json()['id']}", token=facilitator.token, data={"format": "json"})
+    assert exported.json()["map"] == CLEAN
