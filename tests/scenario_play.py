@@ -148,10 +148,12 @@ class Play:
 
     def move(self, team: str, kind: str, where: dict[str, Any], inject: str, near: list[str], until: float) -> Move:
         """A move by ``team`` that appends an event of ``kind`` matching ``where``."""
-        caller, other, n = self.teams[team], self.others(team, near)[0], next(self.numbers)
+        # The team named in `where` (a call to ZAR, say), else the first other the inject names.
+        other = where.get("to") or self.others(team, near)[0]
+        caller, n = self.teams[team], next(self.numbers)
         op_kind = where.get("kind", jointops.KINDS[0])
         moves: dict[str, tuple[list[Footprint], Callable[[], object]]] = {
-            "hotline.requested": ([(kind, team, {})], lambda: self.call(team, other)),
+            "hotline.requested": ([(kind, team, {"to": other})], lambda: self.call(team, other)),
             "hotline.accepted": (
                 [("hotline.requested", other, {}), (kind, team, {})],
                 lambda: self.accept_a_call(team, other),
