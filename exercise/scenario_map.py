@@ -148,6 +148,32 @@ def _shown(value: str) -> str:
     return value if len(value) <= 60 else value[:57] + "..."
 
 
+def map_words(text: str) -> dict[str, str]:
+    """What the drawing says of itself in words, its first <title> and <desc>, for the page
+    that shows it as an image (an image's inner text reaches no screen reader)."""
+    found: dict[str, list[str]] = {"title": [], "desc": []}
+    open_as: list[str] = []
+
+    def start(name: str, _attributes: dict[str, str]) -> None:
+        local = _split(name)[1]
+        open_as.append(local if local in found and not found[local] else "")
+
+    def end(_name: str) -> None:
+        open_as.pop()
+
+    def data(chunk: str) -> None:
+        if open_as and open_as[-1]:
+            found[open_as[-1]].append(chunk)
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, data
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError:
+        return {"title": "", "desc": ""}
+    return {name: " ".join("".join(chunks).split()) for name, chunks in found.items()}
+
+
 def exercise_map(*, caller: Caller, exercise: Exercise) -> str:
     """The map of the exercise's scenario, for its staff and its own players."""
     require_in_exercise(caller, exercise)

@@ -51,7 +51,7 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "severities": SEVERITIES,
         "inject_kinds": [(k, k.replace("_", " ")) for k in INJECT_KINDS],
         "clock": clock.reading(exercise),
-        "has_map": bool(exercise.scenario.map),
+        "map": scenario_map.map_words(exercise.scenario.map) if exercise.scenario.map else None,
     }
     return render(request, "facilitator/exercise.html", context)
 

@@ -77,7 +77,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "others": team.exercise.teams.exclude(pk=team.pk),
         "operation_kinds": [(k, k.replace("_", " ")) for k in jointops.KINDS],
         "action_kinds": [(k, k.replace("_", " ")) for k in actions.STEPS],
-        "has_map": bool(team.exercise.scenario.map),
+        "map": scenario_map.map_words(team.exercise.scenario.map) if team.exercise.scenario.map else None,
     }
     return render(request, "players/team.html", context)
 

@@ -30,7 +30,7 @@ def mapped_room(live_server: LiveServer) -> dict:
 def assert_drawn(page: Page, image) -> None:
     expect(image).to_be_visible()
     assert image.evaluate("img => img.complete && img.naturalWidth > 0"), "the map did not load"
-    assert image.get_attribute("alt").startswith("Map of the scenario")
+    assert image.get_attribute("alt") == "Map: The Kalinda Sea: Menara, Katuan, Selangka and the Lanto Bank"
 
 
 def test_a_player_and_the_staff_see_the_map(live_server, open_page):
@@ -39,7 +39,11 @@ def test_a_player_and_the_staff_see_the_map(live_server, open_page):
     join_team(player, code=room["code"], name="Cdr. Lin")
     expect_live(player)
     expect(player.get_by_role("heading", name="Map")).to_be_visible()
-    assert_drawn(player, player.get_by_role("img", name="Map of the scenario"))
+    assert_drawn(player, player.get_by_role("img", name="Map: The Kalinda Sea"))
+    player.get_by_text("What the map shows").click()
+    expect(player.locator("#map-description")).to_contain_text(
+        "The disputed Lanto Bank lies between Katuan and Selangka"
+    )
 
     staff = open_page()
     sign_in(staff, room["facilitator"])

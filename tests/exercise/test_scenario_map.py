@@ -4,7 +4,7 @@ import pytest
 
 from exercise.models import Scenario
 from exercise.scenario_document import export_document, validate_document
-from exercise.scenario_map import MAP_LIMIT
+from exercise.scenario_map import MAP_LIMIT, map_words
 from tests import builders
 from tests.exercise.test_scenario_document import assert_problem, problems_of
 
@@ -13,6 +13,7 @@ XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"'
 CLEAN = (
     f'<svg {SVG} {XLINK} viewBox="0 0 100 60" role="img" aria-labelledby="t">'
     '<title id="t">Two states and a strait</title>'
+    "<desc>Arcadia &amp; Borealis &lt;b&gt;face&lt;/b&gt; each other.</desc>"
     '<defs><pattern id="sea"><rect width="4" height="4" fill="#cde"/></pattern></defs>'
     "<style>.land { fill: #eed; } .sea { fill: url(#sea); }</style>"
     '<rect class="sea" width="100" height="60"/><path class="land" d="M0 0h40v60H0z"/>'
@@ -120,3 +121,12 @@ def test_the_api_answers_a_scripted_map_with_400_at_map_and_stores_a_clean_one(a
     assert response.status_code == 201, response.content
     exported = api.get(f"/api/v1/scenarios/{response.json()['id']}", token=facilitator.token, data={"format": "json"})
     assert exported.json()["map"] == CLEAN
+
+
+def test_the_drawing_s_own_title_and_description_are_its_words():
+    assert map_words(CLEAN) == {
+        "title": "Two states and a strait",
+        "desc": "Arcadia & Borealis <b>face</b> each other.",
+    }
+    assert map_words(f"<svg {SVG}><g><title>  A  \n sea </title></g><title>second</title></svg>")["title"] == "A sea"
+    assert map_words(f"<svg {SVG}/>") == {"title": "", "desc": ""}

@@ -31,7 +31,10 @@ def test_a_joined_player_fetches_the_map_and_sees_it_on_the_console(mapped):
     client = player_client(mapped)
     assert_inert_svg(client.get("/team/map.svg"))
     page = client.get("/team/").content.decode()
-    assert '<img src="/team/map.svg" alt="Map of the scenario' in page
+    assert '<img src="/team/map.svg" alt="Map: Two states and a strait" aria-describedby="map-description"' in page
+    # The drawing's own description, as text: what it holds is escaped, never markup.
+    assert "Arcadia &amp; Borealis &lt;b&gt;face&lt;/b&gt; each other." in page
+    assert "<b>face</b>" not in page
 
 
 def test_staff_fetch_the_map_and_see_it_in_the_control_room(mapped):
