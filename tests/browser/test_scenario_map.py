@@ -11,6 +11,7 @@ from exercise.document_text import parse_text
 from exercise.scenarios import import_scenario
 from tests import builders
 from tests.browser.conftest import LiveServer, expect_live, join_team, sign_in
+from tests.browser.test_accessibility import check
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -51,6 +52,7 @@ def test_a_player_and_the_staff_see_the_map(live_server, open_page):
     expect_live(staff)
     staff.get_by_role("tab", name="Map").click()
     assert_drawn(staff, staff.get_by_role("tabpanel", name="Map").get_by_role("img"))
+    check(staff, "the control room's Map tab")
 
 
 def test_the_map_opened_on_its_own_is_sandboxed(live_server, open_page):
