@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from exercise import scenario_briefs, scenario_cell
+from exercise import scenario_briefs, scenario_cell, scenario_map
 from exercise.catalogue import KINDS
 from exercise.document_checks import (
     ITEM_KEY,
@@ -43,6 +43,7 @@ TOP_FIELDS = (
     "injects",
     "media",
     "scoring",
+    "map",
 )
 INJECT_FIELDS = ("key", "at", "trigger", "title", "kind", "severity", "to", "body", "expect")
 EXPECT_FIELDS = ("key", "each", "any", "event", "none", "where", "within", "points", "objective")
@@ -90,6 +91,7 @@ def validate_document(document: Any) -> dict[str, Any]:
     _cross_references(check, result)
     scenario_cell.media_triggers(check, result)
     result["scoring"] = _scoring(check, top.get("scoring"))
+    result["map"] = scenario_map.scenario_map(check, top)
     if check.problems:
         raise Invalid(f"The scenario has {len(check.problems)} problem(s).", check.problems)
     return result
@@ -382,6 +384,8 @@ def export_document(scenario: dict[str, Any]) -> dict[str, Any]:
         document["media"] = [scenario_cell.export_media(item) for item in scenario["media"]]
     if scenario["scoring"]:
         document["scoring"] = scenario["scoring"]
+    if scenario["map"]:
+        document["map"] = scenario["map"]
     return document
 
 

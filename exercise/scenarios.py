@@ -35,6 +35,7 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
         read_ahead=spec["read_ahead"],
         duration=spec["duration"],
         scoring=spec["scoring"],
+        map=spec["map"],
         created_by=caller.user,
     )
     teams = ScenarioTeam.objects.bulk_create(
@@ -175,6 +176,7 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
             for m in scenario.media.all()
         ],
         "scoring": scenario.scoring,
+        "map": scenario.map,
     }
 
 

@@ -30,6 +30,7 @@ SIDE_TABS = (
     SideTab("cell", "Control cell", "facilitator/room/cell.html", EVERY_STAFF),
     SideTab("wire", "News wire", "facilitator/room/wire.html", EVERY_STAFF),
     SideTab("trust", "Trust", "facilitator/room/trust.html", EVERY_STAFF),
+    SideTab("map", "Map", "facilitator/room/map.html", EVERY_STAFF),
     SideTab("evaluation", "Evaluation", "facilitator/room/evaluation.html", EVALUATE),
     SideTab("adjudication", "Adjudication", "facilitator/room/adjudication.html", CONTROL, count=True),
     SideTab("inject", "Injects", "facilitator/room/adhoc.html", CONTROL),

@@ -7,13 +7,14 @@ and what the events say is drawn in the browser (static/js/drawings.js).
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from exercise import catalogue, clock, exercises, selectors
+from exercise import catalogue, clock, exercises, scenario_map, selectors
 from exercise.errors import DomainError
 from exercise.models import Rating
 from exercise.models.scenarios import INJECT_KINDS, SEVERITIES
 from exercise.roles import Role
 from facilitator import room
 from facilitator.access import staff_page
+from gateway.svg_response import sandboxed, svg_response
 
 
 @staff_page
@@ -50,5 +51,17 @@ def exercise_page(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "severities": SEVERITIES,
         "inject_kinds": [(k, k.replace("_", " ")) for k in INJECT_KINDS],
         "clock": clock.reading(exercise),
+        "map": scenario_map.map_words(exercise.scenario.map) if exercise.scenario.map else None,
     }
     return render(request, "facilitator/exercise.html", context)
+
+
+@sandboxed
+@staff_page
+def exercise_map(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    caller = request.caller  # type: ignore[attr-defined]
+    try:
+        text = scenario_map.exercise_map(caller=caller, exercise=exercises.get_exercise(exercise_id))
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    return svg_response(text)

@@ -1,17 +1,18 @@
 """Player pages: joining a team with its code, and the team page."""
 
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from exercise import access, actions, briefs, clock, jointops
+from exercise import access, actions, briefs, clock, jointops, scenario_map
 from exercise.errors import DomainError, InvalidState, NotFound, RateLimited
 from exercise.models import Player
 from exercise.roles import caller_for_player, caller_for_user
 from exercise.steps import CONFIDENCE_MEASURES, action_label
 from gateway.ratelimits import count_failure, refuse_if_failing
 from gateway.sessions import player_of_session, remember_player
+from gateway.svg_response import sandboxed, svg_response
 from players.forms import JoinForm
 
 
@@ -81,6 +82,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "operation_kinds": [(k, k.replace("_", " ")) for k in jointops.KINDS],
         "action_kinds": [(k, action_label(k)) for k in actions.STEPS if k not in CONFIDENCE_MEASURES],
         "confidence_measures": [(k, action_label(k)) for k in CONFIDENCE_MEASURES],
+        "map": scenario_map.map_words(team.exercise.scenario.map) if team.exercise.scenario.map else None,
     }
     return render(request, "players/team.html", context)
 
@@ -101,6 +103,19 @@ def brief_page(request: HttpRequest) -> HttpResponse:
         return redirect("players:join")
     context = {"player": player, "team": player.team, "exercise": player.team.exercise, **_briefing(player)}
     return render(request, "players/brief.html", context)
+
+
+@sandboxed
+def team_map(request: HttpRequest) -> HttpResponse:
+    """The map of the player's own exercise; a player has no other to ask for."""
+    player = player_of_session(request)
+    if player is None:
+        return redirect("players:join")
+    try:
+        text = scenario_map.exercise_map(caller=caller_for_player(player), exercise=player.team.exercise)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return svg_response(text)
 
 
 @require_POST

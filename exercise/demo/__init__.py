@@ -1,4 +1,5 @@
-"""Demo data for the embedded default: three scenarios, a facilitator and an exercise."""
+"""Demo data for the embedded default: the scenario library (three two-hour demos and three
+half-day scenarios), a facilitator and an exercise."""
 
 from dataclasses import dataclass
 from pathlib import Path

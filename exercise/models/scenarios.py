@@ -28,6 +28,8 @@ class Scenario(models.Model):
     read_ahead = models.TextField(blank=True, help_text="Markdown: the road to the crisis, shown to every team.")
     duration = models.FloatField(help_text="Planned length in exercise seconds.")
     scoring = models.JSONField(default=dict, blank=True)
+    # SVG of the scenario's fictional geography, checked inert on import (exercise/scenario_map.py).
+    map = models.TextField(blank=True, help_text="SVG drawing of the scenario's geography, shown to every team.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 

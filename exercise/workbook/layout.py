@@ -2,7 +2,7 @@
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-SCENARIO_FIELDS = ("key", "title", "summary", "duration", "classification", "read_ahead")
+SCENARIO_FIELDS = ("key", "title", "summary", "duration", "classification", "read_ahead", "map")
 
 # Column names in row 1 of each sheet, in the order the export writes them.
 SHEETS: dict[str, tuple[str, ...]] = {

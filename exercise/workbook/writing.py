@@ -19,7 +19,7 @@ _WIDE = {"Value": 80, "Text": 60, "Summary": 50, "Interests": 40, "Red lines": 4
 _FIELD = {"Value": "", "Summary": "brief.summary", "Interests": "brief.interests", "Red lines": "brief.red_lines"}
 _README = (
     "A Parley scenario workbook (docs/scenarios.md says more). Row 1 of each sheet names its columns.",
-    "Scenario: one row per field (key, title, summary, duration, classification, read_ahead).",
+    "Scenario: one row per field (key, title, summary, duration, classification, read_ahead, map).",
     "Objectives: Team blank for an objective of the whole scenario; a team's key for a national one.",
     "Teams: a team's brief in Summary, Interests and Red lines; lists take one entry per line of the cell.",
     "MSEL: one row per inject. At is a time such as 5m or 1h30m; or leave it blank and write a Trigger:",
@@ -64,6 +64,10 @@ def workbook_bytes(document: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
+# Excel's limit for the text of one cell; longer text is cut off when the file is opened.
+CELL_LIMIT = 32_767
+
+
 def _put(cell: Any, value: Any, path: str, problems: list[Problem]) -> None:
     if value is None or value == "":
         return
@@ -75,6 +79,14 @@ def _put(cell: Any, value: Any, path: str, problems: list[Problem]) -> None:
                 {
                     "path": path,
                     "message": f"holds the control character U+{ord(char):04X}, which a workbook cannot store",
+                }
+            )
+            return
+        if len(value) > CELL_LIMIT:
+            problems.append(
+                {
+                    "path": path,
+                    "message": f"is {len(value):,} characters long; a spreadsheet cell holds at most {CELL_LIMIT:,}",
                 }
             )
             return

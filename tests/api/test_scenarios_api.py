@@ -183,8 +183,15 @@ def test_importing_an_export_again_gives_an_equal_scenario(
     assert spec_b == spec_a
 
 
-def test_the_round_trip_covers_the_three_demo_scenarios():
-    assert [path.stem for path in DEMO_SCENARIOS] == ["coral-shoal", "harbour-blast", "karst-pass"]
+def test_the_round_trip_covers_the_six_shipped_scenarios():
+    assert [path.stem for path in DEMO_SCENARIOS] == [
+        "brenna-chlorine",
+        "coral-shoal",
+        "harbour-blast",
+        "karst-pass",
+        "sabal-strait",
+        "teruna-relief",
+    ]
 
 
 def test_an_unknown_scenario_is_not_found(api, facilitator):

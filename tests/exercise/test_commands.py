@@ -143,8 +143,14 @@ def test_loaddemo_loads_scenarios_a_facilitator_and_an_exercise(api, db):
     lines = run("loaddemo")
 
     assert lines[-1].startswith("Loaded")
-    assert Scenario.objects.count() == 3
-    assert set(Scenario.objects.values_list("key", flat=True)) == {"karst-pass", "coral-shoal", "harbour-blast"}
+    assert set(Scenario.objects.values_list("key", flat=True)) == {
+        "karst-pass",
+        "coral-shoal",
+        "harbour-blast",
+        "teruna-relief",
+        "brenna-chlorine",
+        "sabal-strait",
+    }
     user = get_user_model().objects.get(username=DEMO_USERNAME)
     assert role_of_user(user) == "facilitator"
     response = api.post(TOKEN, {"username": DEMO_USERNAME, "password": DEMO_PASSWORD})
@@ -161,7 +167,7 @@ def test_loaddemo_twice_creates_nothing_new(db):
     run("loaddemo")
     before = every_count()
     assert {name: before[name] for name in ("Scenario", "Exercise", "Team", "Inject", "Expectation")} == {
-        "Scenario": 3,
+        "Scenario": 6,
         "Exercise": 2,  # one ready to start, one played through for the review pages
         "Team": sum(e.teams.count() for e in Exercise.objects.all()),
         "Inject": Inject.objects.count(),
@@ -184,7 +190,7 @@ def test_loaddemo_fills_in_only_what_is_missing(db):
 
     lines = run("loaddemo")
 
-    assert Scenario.objects.count() == 3
+    assert Scenario.objects.count() == 6
     assert Exercise.objects.filter(name=DEMO_EXERCISE).count() == 1
     assert get_user_model().objects.count() == before["User"]
     assert "coral-shoal" in lines[-1] and DEMO_EXERCISE in lines[-1]

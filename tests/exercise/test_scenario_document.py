@@ -475,8 +475,15 @@ ROUND_TRIP_DOCUMENTS = [
 ]
 
 
-def test_the_three_demo_scenarios_are_found():
-    assert [path.stem for path in DEMO_SCENARIOS] == ["coral-shoal", "harbour-blast", "karst-pass"]
+def test_the_six_shipped_scenarios_are_found():
+    assert [path.stem for path in DEMO_SCENARIOS] == [
+        "brenna-chlorine",
+        "coral-shoal",
+        "harbour-blast",
+        "karst-pass",
+        "sabal-strait",
+        "teruna-relief",
+    ]
 
 
 @pytest.mark.parametrize("document", ROUND_TRIP_DOCUMENTS)

@@ -16,14 +16,15 @@ SIDE_TABS = {
         "Control cell",
         "News wire",
         "Trust",
+        "Map",
         "Evaluation",
         "Adjudication",
         "Injects",
         "Lines",
         "Teams",
     ],
-    "evaluator": ["Scores", "Control cell", "News wire", "Trust", "Evaluation", "Teams"],
-    "observer": ["Scores", "Control cell", "News wire", "Trust", "Teams"],
+    "evaluator": ["Scores", "Control cell", "News wire", "Trust", "Map", "Evaluation", "Teams"],
+    "observer": ["Scores", "Control cell", "News wire", "Trust", "Map", "Teams"],
 }
 HINTS = {
     "facilitator": ["p", "n", "f", "e"],
