@@ -24,11 +24,17 @@ class LibraryEntry:
 
 
 def search_scenarios(*, caller: Caller, text: str = "") -> QuerySet[Scenario]:
-    """Scenarios whose title, key or summary hold every word of ``text``, by title."""
+    """Scenarios whose title, key or summary hold every word of ``text``, or that are
+    tagged with it, by title."""
     require_staff(caller)
     found = Scenario.objects.all()
     for word in text.split():
-        found = found.filter(Q(title__icontains=word) | Q(key__icontains=word) | Q(summary__icontains=word))
+        found = found.filter(
+            Q(title__icontains=word)
+            | Q(key__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(tags__contains=[word.lower()])
+        )
     return (
         found.annotate(
             uses=Count("exercises", distinct=True),

@@ -224,3 +224,14 @@ def test_anonymous_visitors_are_sent_to_sign_in():
     response = Client().get(LIBRARY)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_tags_are_shown_and_searched(facilitator):
+    builders.scenario(facilitator.caller, title="Lanto Bank", tags=["Maritime", "admm-plus"])
+    builders.scenario(facilitator.caller, title="Karst Pass")
+    client = signed_in(facilitator)
+    page = client.get(LIBRARY, {"q": "maritime"}).content.decode()
+    assert "Lanto Bank" in page
+    assert "Karst Pass" not in page
+    assert f'<a href="{LIBRARY}?q=admm-plus">admm-plus</a>' in page
+    assert "Lanto Bank" not in client.get(LIBRARY, {"q": "mari"}).content.decode()  # a tag is matched whole
