@@ -4,11 +4,12 @@ The API and the library page's upload form both read through here, so a file giv
 same document, and the same problems, whichever door it came in by."""
 
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any
 
 from exercise.document_text import YAML_TYPES, parse_text
 from exercise.errors import Invalid, TooLarge
 from exercise.workbook import XLSX_TYPE, document_from_workbook
+from exercise.workbook.tables import MAX_FILE_BYTES
 
 # A text document larger than this is not a scenario anyone wrote; workbooks have their
 # own bound, checked before they are unpacked (exercise/workbook/tables.py).
@@ -24,6 +25,18 @@ def read_scenario_file(raw: bytes, *, media_type: str) -> Any:
     if len(raw) > TEXT_LIMIT:
         raise TooLarge("A scenario document may be at most 2 MB.")
     return parse_text(raw, yaml_syntax=media_type in YAML_TYPES)
+
+
+def read_scenario_upload(*, filename: str, size: int, content: IO[bytes]) -> Any:
+    """The document an uploaded file holds, told by its name's ending; refused by its size
+    before it is read, as the API refuses a body (an upload is not bounded by Django)."""
+    media_type = media_type_of(filename)
+    if size > max(TEXT_LIMIT, MAX_FILE_BYTES):
+        raise TooLarge(
+            f"'{filename}' is {size // 1024} KB; a scenario file may be at most 2 MB.",
+            [{"path": "", "message": f"the file is {size} bytes; the limit is {max(TEXT_LIMIT, MAX_FILE_BYTES)}"}],
+        )
+    return read_scenario_file(content.read(), media_type=media_type)
 
 
 def media_type_of(filename: str) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from exercise import library, scenarios
 from exercise.errors import DomainError, NotAllowed, NotFound
 from exercise.roles import Role
-from exercise.scenario_files import MEDIA_TYPES, media_type_of, read_scenario_file
+from exercise.scenario_files import MEDIA_TYPES, read_scenario_upload
 from facilitator.access import staff_page
 from gateway.errors import STATUS_OF
 
@@ -66,7 +66,7 @@ def library_page(request: HttpRequest) -> HttpResponse:
         return _page(request, {"upload": form}, status=400)
     upload = form.cleaned_data["file"]
     try:
-        document = read_scenario_file(upload.read(), media_type=media_type_of(upload.name))
+        document = read_scenario_upload(filename=upload.name, size=upload.size, content=upload)
         scenario = scenarios.import_scenario(caller=request.caller, document=document)  # type: ignore[attr-defined]
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc

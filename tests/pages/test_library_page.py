@@ -150,6 +150,9 @@ def test_a_broken_yaml_file_and_a_taken_key_are_told(facilitator, scenario):
     taken = upload(client, "again.json", json.dumps(builders.document(key=scenario.key)).encode())
     assert taken.status_code == 409
     assert "already exists" in taken.content.decode()
+    huge = upload(client, "huge.yaml", b"# " + b"x" * (2 * 1024 * 1024 + 1))
+    assert huge.status_code == 413
+    assert "a scenario file may be at most 2 MB" in huge.content.decode()
     wrong = upload(client, "notes.txt", b"key: x")
     assert wrong.status_code == 400
     assert "ends in &#x27;.txt&#x27;" in wrong.content.decode()
