@@ -238,3 +238,12 @@ def test_tags_are_shown_and_searched(facilitator):
     assert "Karst Pass" not in page
     assert f'<a href="{LIBRARY}?q=admm-plus">admm-plus</a>' in page
     assert "Lanto Bank" not in client.get(LIBRARY, {"q": "mari"}).content.decode()  # a tag is matched whole
+
+
+def test_new_exercise_from_the_library_opens_the_form_with_the_scenario_chosen(facilitator, scenario):
+    other = builders.scenario(facilitator.caller, title="Another one")
+    client = signed_in(facilitator)
+    assert f'href="/facilitator/?scenario={other.pk}#new-heading"' in client.get(LIBRARY).content.decode()
+    page = client.get("/facilitator/", {"scenario": other.pk}).content.decode()
+    assert f'<option value="{other.pk}" selected>Another one</option>' in page
+    assert f'<option value="{scenario.pk}">' in page
