@@ -30,11 +30,15 @@ from exercise.steps import ACTION_STEPS, CONFIDENCE_MEASURES
 from exercise.text_rules import unstorable
 
 SCENARIO_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# Tags sort the library for a reader ("maritime", "admm-plus"): short words, a handful each.
+TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
+TAG_LIMIT = 10
 TOP_FIELDS = (
     "key",
     "title",
     "classification",
     "summary",
+    "tags",
     "read_ahead",
     "duration",
     "objectives",
@@ -72,6 +76,7 @@ def validate_document(document: Any) -> dict[str, Any]:
         "title": check.text(top, "title", "title"),
         "classification": _classification(check, top),
         "summary": check.text(top, "summary", "summary", required=False, limit=MAX_TEXT),
+        "tags": _tags(check, top.get("tags")),
         "read_ahead": scenario_briefs.read_ahead(check, top),
         "duration": check.duration(top, "duration", "duration", positive=True),
     }
@@ -95,6 +100,30 @@ def validate_document(document: Any) -> dict[str, Any]:
     if check.problems:
         raise Invalid(f"The scenario has {len(check.problems)} problem(s).", check.problems)
     return result
+
+
+def _tags(check: Checker, value: Any) -> list[str]:
+    """The library's tags, lower case, each once; none when absent."""
+    items = check.items(value, "tags", required=False)
+    if len(items) > TAG_LIMIT:
+        check.problem("tags", f"lists {len(items)} tags; a scenario may have at most {TAG_LIMIT}")
+    tags: list[str] = []
+    for index, item in enumerate(items):
+        path = f"tags[{index}]"
+        tag = check.string(item, path, limit=24).strip().lower()
+        if not tag or unstorable(tag) or len(tag) > 24:
+            continue
+        if not TAG.match(tag):
+            check.problem(
+                path,
+                f"'{tag}' is not a tag: use one word of up to 24 letters, digits and '-', "
+                "starting with a letter or a digit",
+            )
+        elif tag in tags:
+            check.problem(path, f"'{tag}' is listed twice; keep one")
+        else:
+            tags.append(tag)
+    return tags
 
 
 def _classification(check: Checker, top: dict[str, Any]) -> str:
@@ -370,6 +399,8 @@ def export_document(scenario: dict[str, Any]) -> dict[str, Any]:
     if scenario["classification"]:
         document["classification"] = scenario["classification"]
     document["summary"] = scenario["summary"]
+    if scenario["tags"]:
+        document["tags"] = scenario["tags"]
     if scenario["read_ahead"]:
         document["read_ahead"] = scenario["read_ahead"]
     document |= {

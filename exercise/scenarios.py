@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from exercise.errors import Conflict, NotFound
+from exercise.errors import Conflict, InvalidState, NotFound
 from exercise.models import Expectation, Inject, MediaItem, Objective, Persona, Scenario, ScenarioTeam
 from exercise.models.scenarios import Scheduled
 from exercise.roles import Caller, Role, require_role, require_staff
@@ -32,6 +32,7 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
         title=spec["title"],
         classification=spec["classification"],
         summary=spec["summary"],
+        tags=spec["tags"],
         read_ahead=spec["read_ahead"],
         duration=spec["duration"],
         scoring=spec["scoring"],
@@ -155,6 +156,7 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
         "title": scenario.title,
         "classification": scenario.classification,
         "summary": scenario.summary,
+        "tags": list(scenario.tags),
         "read_ahead": scenario.read_ahead,
         "duration": scenario.duration,
         "objectives": [{"key": o.key, "text": o.text} for o in scenario.objectives.filter(team=None)],
@@ -203,3 +205,31 @@ def get_scenario(scenario_id: int) -> Scenario:
         return Scenario.objects.get(pk=scenario_id)
     except Scenario.DoesNotExist as exc:
         raise NotFound(f"There is no scenario {scenario_id}.") from exc
+
+
+def duplicate_scenario(*, caller: Caller, scenario_id: int, key: str) -> Scenario:
+    """A copy of a scenario under a new key, checked and stored as any import is; Conflict
+    if the key is taken."""
+    require_role(caller, Role.FACILITATOR)
+    document = export_document(scenario_spec(get_scenario(scenario_id)))
+    return import_scenario(caller=caller, document={**document, "key": key})
+
+
+def delete_scenario(*, caller: Caller, scenario_id: int) -> str:
+    """Remove a scenario no exercise was made from, returning its title; an exercise keeps
+    its scenario for as long as it exists (its review reads it), so a used one is refused."""
+    require_role(caller, Role.FACILITATOR)
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().filter(pk=scenario_id).first()
+        if scenario is None:
+            raise NotFound(f"There is no scenario {scenario_id}.")
+        used = scenario.exercises.count()
+        if used:
+            exercises = f"{used} exercise{'' if used == 1 else 's'}"
+            raise InvalidState(
+                f"'{scenario.title}' cannot be deleted: it is used by {exercises}.",
+                [{"path": "scenario", "message": f"used by {exercises}"}],
+            )
+        title = scenario.title
+        scenario.delete()
+    return title

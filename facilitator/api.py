@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from exercise import access, exercises, hotlines, injects, jointops, scenarios, selectors, shapes, staffing
-from exercise.document_text import dump_json, dump_yaml, is_yaml, parse_text
+from exercise.document_text import dump_json, dump_yaml
 from exercise.envelopes import envelope
-from exercise.errors import Invalid, NotAuthenticated, TooLarge
+from exercise.errors import Invalid, NotAuthenticated
 from exercise.models import Exercise, Scenario
 from exercise.roles import Caller, caller_of, require_staff
-from exercise.workbook import XLSX_TYPE, document_from_workbook, workbook_bytes
+from exercise.scenario_files import read_scenario_file
+from exercise.workbook import XLSX_TYPE, workbook_bytes
 from exercise.workbook.msel import replace_msel
 from exercise.workbook.tables import read_csv, read_workbook
 from exercise.workbook.template import template_workbook
@@ -50,13 +51,7 @@ def create_token(request: HttpRequest, payload: schemas.TokenIn) -> dict[str, st
 
 @router.post("/scenarios", response={201: schemas.ScenarioOut}, openapi_extra=SCENARIO_BODY)
 def create_scenario(request: HttpRequest) -> Status[Scenario]:
-    body = request.body
-    if _media_type(request) == XLSX_TYPE:
-        document: Any = document_from_workbook(body)
-    else:
-        if len(body) > 2 * 1024 * 1024:
-            raise TooLarge("A scenario document may be at most 2 MB.")
-        document = parse_text(body, yaml_syntax=is_yaml(request.content_type or ""))
+    document = read_scenario_file(request.body, media_type=_media_type(request))
     scenario = scenarios.import_scenario(caller=caller_of(request), document=document)
     return Status(201, scenario)
 

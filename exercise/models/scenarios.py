@@ -23,6 +23,8 @@ class Scenario(models.Model):
     key = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
+    # Short lower-case words that sort the library (exercise/scenario_document.py checks them).
+    tags = models.JSONField(default=list, blank=True)
     # The marking shown on every page and printed page of its exercises; blank for none.
     classification = models.CharField(max_length=CLASSIFICATION_LIMIT, blank=True)
     read_ahead = models.TextField(blank=True, help_text="Markdown: the road to the crisis, shown to every team.")

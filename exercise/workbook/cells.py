@@ -68,6 +68,17 @@ def read_team_list(text: str | None) -> str | list[str]:
     return [key for key in re.split(r"[,\s]+", text) if key]
 
 
+def words_text(words: list[str]) -> str:
+    return ", ".join(words)
+
+
+def read_words(text: str | None) -> list[str] | None:
+    """Words separated by commas or spaces; None for a blank cell (no field at all)."""
+    if text is None:
+        return None
+    return [word for word in re.split(r"[,\s]+", text) if word]
+
+
 def lines_text(lines: list[str]) -> str:
     return "\n".join(lines)
 

@@ -2,7 +2,8 @@
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-SCENARIO_FIELDS = ("key", "title", "summary", "duration", "classification", "read_ahead", "map")
+# Tags come last so that a workbook written before them keeps its rows where they were.
+SCENARIO_FIELDS = ("key", "title", "summary", "duration", "classification", "read_ahead", "map", "tags")
 
 # Column names in row 1 of each sheet, in the order the export writes them.
 SHEETS: dict[str, tuple[str, ...]] = {

@@ -16,6 +16,7 @@ from exercise.workbook.cells import (
     read_team_list,
     read_trigger,
     read_where,
+    read_words,
 )
 from exercise.workbook.layout import REQUIRED_SHEETS, SCENARIO_FIELDS
 from exercise.workbook.tables import Row, Tables
@@ -109,7 +110,12 @@ def _scenario_fields(reading: Reading, rows: list[Row]) -> None:
             continue
         seen.add(name)
         value = row.values.get("Value")
-        value = as_duration(value) if name == "duration" else as_text(value)
+        if name == "duration":
+            value = as_duration(value)
+        elif name == "tags":
+            value = read_words(as_text(value))
+        else:
+            value = as_text(value)
         reading.cells[name] = row.ref("Value")  # a blank value is told at its own cell
         if value is not None:
             reading.document[name] = value

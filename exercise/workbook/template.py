@@ -10,6 +10,7 @@ EXAMPLE: dict[str, Any] = {
     "key": "my-scenario",
     "title": "Title of the scenario",
     "summary": "One paragraph: what happens, between whom.",
+    "tags": ["border", "hotline"],
     "duration": "2h",
     "read_ahead": "The road to the crisis, shown to every team before the start.",
     "objectives": [{"key": "O1", "text": "Establish military hotline contact within 15 minutes of an incident"}],

@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from exercise.errors import Invalid, Problem
-from exercise.workbook.cells import lines_text, team_list_text, trigger_text, where_text
+from exercise.workbook.cells import lines_text, team_list_text, trigger_text, where_text, words_text
 from exercise.workbook.layout import README_SHEET, SCENARIO_FIELDS, SHEETS
 
 # Columns of long text, drawn wide and wrapped so that a person can read them in place.
@@ -19,7 +19,8 @@ _WIDE = {"Value": 80, "Text": 60, "Summary": 50, "Interests": 40, "Red lines": 4
 _FIELD = {"Value": "", "Summary": "brief.summary", "Interests": "brief.interests", "Red lines": "brief.red_lines"}
 _README = (
     "A Parley scenario workbook (docs/scenarios.md says more). Row 1 of each sheet names its columns.",
-    "Scenario: one row per field (key, title, summary, duration, classification, read_ahead, map).",
+    "Scenario: one row per field (key, title, summary, duration, classification, read_ahead, map, tags).",
+    "  tags: short words separated by commas: maritime, admm-plus.",
     "Objectives: Team blank for an objective of the whole scenario; a team's key for a national one.",
     "Teams: a team's brief in Summary, Interests and Red lines; lists take one entry per line of the cell.",
     "MSEL: one row per inject. At is a time such as 5m or 1h30m; or leave it blank and write a Trigger:",
@@ -98,10 +99,15 @@ def _put(cell: Any, value: Any, path: str, problems: list[Problem]) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def _scenario_value(document: dict[str, Any], name: str) -> Any:
+    value = document.get(name)
+    return words_text(value) if name == "tags" and value else value
+
+
 def _sheets(document: dict[str, Any]) -> dict[str, list[tuple[str, list[Any]]]]:
     """Each sheet's rows, each with the document path it is written from (for problems)."""
     sheets: dict[str, list[tuple[str, list[Any]]]] = {name: [] for name in SHEETS}
-    sheets["Scenario"] = [(name, [name, document.get(name)]) for name in SCENARIO_FIELDS]
+    sheets["Scenario"] = [(name, [name, _scenario_value(document, name)]) for name in SCENARIO_FIELDS]
     sheets["Objectives"] = [
         (f"objectives[{n}]", [o["key"], o["text"], None]) for n, o in enumerate(document["objectives"])
     ]
