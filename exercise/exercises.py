@@ -133,6 +133,10 @@ def _with_fresh_codes(create: Callable[[], Exercise]) -> Exercise:
 def _create(
     caller: Caller, scenario: Scenario, name: str, speed: float, edits: dict[str, Mapping[str, object]] | None = None
 ) -> Exercise:
+    # Waits for a deletion of the scenario under way (scenarios.delete_scenario holds the
+    # row), and then says so, instead of failing on the foreign key.
+    if not Scenario.objects.select_for_update(no_key=True).filter(pk=scenario.pk).exists():
+        raise NotFound(f"The scenario '{scenario.title}' has been deleted.")
     exercise = Exercise.objects.create(scenario=scenario, name=name, speed=speed, created_by=caller.user)
     staffing.assign_creator(exercise=exercise, user=caller.user)
     _populate(exercise, lambda team: new_join_code(), edits=edits)

@@ -13,8 +13,11 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from exercise.models import Scenario
+from exercise import exercises
+from exercise.errors import NotFound
+from exercise.models import Exercise, Scenario
 from exercise.scenario_document import export_document, validate_document
+from exercise.scenarios import delete_scenario
 from exercise.workbook import workbook_bytes
 from tests import builders
 
@@ -194,6 +197,15 @@ def test_delete_of_an_unused_scenario_asks_for_confirmation(facilitator, scenari
     assert response.redirect_chain[-1][0] == LIBRARY
     assert "was deleted from the library" in response.content.decode()
     assert not Scenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_an_exercise_asked_for_after_its_scenario_was_deleted_is_refused_as_not_found(facilitator, scenario):
+    """The one who opened the form before the deletion gets a message, not a foreign-key error."""
+    stale = Scenario.objects.get(pk=scenario.pk)
+    delete_scenario(caller=facilitator.caller, scenario_id=scenario.pk)
+    with pytest.raises(NotFound, match="has been deleted"):
+        exercises.create_exercise(caller=facilitator.caller, scenario=stale, name="Too late")
+    assert not Exercise.objects.filter(name="Too late").exists()
 
 
 @pytest.mark.parametrize("role", ["evaluator", "observer"])
