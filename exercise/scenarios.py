@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from exercise.errors import Conflict, InvalidState, NotFound
+from exercise.errors import Conflict, Invalid, InvalidState, NotFound
 from exercise.models import Expectation, Inject, MediaItem, Objective, Persona, Scenario, ScenarioTeam
 from exercise.models.scenarios import Scheduled
 from exercise.roles import Caller, Role, require_role, require_staff
@@ -26,19 +26,54 @@ def import_scenario(*, caller: Caller, document: Any) -> Scenario:
         raise Conflict(f"A scenario with the key '{spec['key']}' already exists.") from exc
 
 
+def _fields(spec: dict[str, Any]) -> dict[str, Any]:
+    """The scenario row's own fields from the normal form."""
+    names = ("key", "title", "classification", "summary", "tags", "read_ahead", "duration", "scoring", "map")
+    return {name: spec[name] for name in names}
+
+
 def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
-    scenario = Scenario.objects.create(
-        key=spec["key"],
-        title=spec["title"],
-        classification=spec["classification"],
-        summary=spec["summary"],
-        tags=spec["tags"],
-        read_ahead=spec["read_ahead"],
-        duration=spec["duration"],
-        scoring=spec["scoring"],
-        map=spec["map"],
-        created_by=caller.user,
-    )
+    scenario = Scenario.objects.create(**_fields(spec), created_by=caller.user)
+    _store_parts(scenario, spec)
+    return scenario
+
+
+def replace_scenario(*, caller: Caller, scenario_id: int, document: Any) -> Scenario:
+    """Put a document in the place of a scenario no exercise was made from, under its key:
+    its row (and id) stays, everything in it is the document's. An exercise reads its
+    scenario for as long as it exists, so a used one is refused."""
+    require_role(caller, Role.FACILITATOR)
+    spec = validate_document(document)
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().filter(pk=scenario_id).first()
+        if scenario is None:
+            raise NotFound(f"There is no scenario {scenario_id}.")
+        if spec["key"] != scenario.key:
+            raise Invalid(
+                f"The document's key is '{spec['key']}'; replacing {scenario.key} keeps its key.",
+                [{"path": "key", "message": f"is '{spec['key']}'; it must stay '{scenario.key}' to replace it"}],
+            )
+        used = scenario.exercises.count()
+        if used:
+            exercises = f"{used} exercise{'' if used == 1 else 's'}"
+            raise InvalidState(
+                f"'{scenario.title}' is used by {exercises}, which read it as it is: "
+                "save the changes under a new key instead.",
+                [{"path": "key", "message": f"'{scenario.key}' is used by {exercises}; choose a new key"}],
+            )
+        # Injects first: their expectations point at the objectives.
+        scenario.injects.all().delete()
+        for related in (scenario.media, scenario.personas, scenario.objectives, scenario.teams):
+            related.all().delete()
+        for name, value in _fields(spec).items():
+            setattr(scenario, name, value)
+        scenario.save()
+        _store_parts(scenario, spec)
+    return scenario
+
+
+def _store_parts(scenario: Scenario, spec: dict[str, Any]) -> None:
+    """The scenario's teams, objectives, personas, media and injects, from the normal form."""
     teams = ScenarioTeam.objects.bulk_create(
         ScenarioTeam(scenario=scenario, key=t["key"], name=t["name"], order=n, brief=_brief_fields(t["brief"]))
         for n, t in enumerate(spec["teams"])
@@ -69,7 +104,6 @@ def _store(spec: dict[str, Any], caller: Caller) -> Scenario:
         for n, item in enumerate(spec["media"])
     )
     store_injects(scenario, spec["injects"], objectives)
-    return scenario
 
 
 def store_injects(scenario: Scenario, injects: list[dict[str, Any]], objectives: dict[str, Objective]) -> None:

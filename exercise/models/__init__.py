@@ -14,6 +14,7 @@ from exercise.models.comms import (
     Report,
     Statement,
 )
+from exercise.models.drafts import ScenarioDraft
 from exercise.models.evaluation import ExpectationCheck, PendingDecision, Rating
 from exercise.models.events import Event
 from exercise.models.review import (
@@ -59,6 +60,7 @@ __all__ = [
     "Rating",
     "Report",
     "Scenario",
+    "ScenarioDraft",
     "ScenarioTeam",
     "StaffAssignment",
     "Statement",

@@ -4,8 +4,9 @@ A workbook is read into the same document a YAML file gives, with the cell each 
 from, and checked by the same validator; its problems are told against the cells.
 """
 
+from exercise.errors import Problem
 from exercise.workbook.layout import XLSX_TYPE
-from exercise.workbook.reading import read_document
+from exercise.workbook.reading import read_document, read_document_as_written
 from exercise.workbook.tables import read_workbook
 from exercise.workbook.writing import workbook_bytes
 
@@ -15,4 +16,10 @@ def document_from_workbook(raw: bytes) -> dict[str, object]:
     return read_document(read_workbook(raw))
 
 
-__all__ = ["XLSX_TYPE", "document_from_workbook", "workbook_bytes"]
+def workbook_as_written(raw: bytes) -> tuple[dict[str, object], list[Problem], list[Problem]]:
+    """The document an XLSX file holds, valid or not, with its problems at their cells and
+    those the document has no place for; Invalid only for a file that is no workbook."""
+    return read_document_as_written(read_workbook(raw))
+
+
+__all__ = ["XLSX_TYPE", "document_from_workbook", "workbook_as_written", "workbook_bytes"]

@@ -40,9 +40,17 @@ class Reading:
         self.tables.problem(ref, message)
 
     def validated(self, validate: Callable[[Any], Any]) -> Any:
-        """The validator's answer; Invalid with the reader's and the validator's problems,
-        the validator's told against cells. A cell the reader found a problem in has made
-        the validator read a stand-in, whose problems would only repeat it: they are left out."""
+        """The validator's answer; Invalid with the reader's and the validator's problems."""
+        result, problems = self.checked(validate)
+        if problems:
+            raise Invalid(f"The workbook has {len(problems)} problem(s).", problems)
+        return result
+
+    def checked(self, validate: Callable[[Any], Any]) -> tuple[Any, list[Problem]]:
+        """The validator's answer (None when it refused) and every problem, the reader's and
+        the validator's, the validator's told against cells. A cell the reader found a
+        problem in has made the validator read what the cell held, or a stand-in, whose
+        problems would only repeat it: they are left out."""
         problems = list(self.tables.problems)
         try:
             result = validate(self.document)
@@ -52,9 +60,7 @@ class Reading:
                 if item["path"] not in told and item not in problems:
                     problems.append(item)
             result = None
-        if problems:
-            raise Invalid(f"The workbook has {len(problems)} problem(s).", problems)
-        return result
+        return result, problems
 
 
 def cell_problems(problems: list[Problem], cells: dict[str, str]) -> list[Problem]:
@@ -77,6 +83,24 @@ def cell_problems(problems: list[Problem], cells: dict[str, str]) -> list[Proble
 
 def read_document(tables: Tables) -> dict[str, Any]:
     """The scenario document of a workbook's sheets, validated; Invalid naming cells."""
+    reading = _read(tables)
+    reading.validated(validate_document)
+    return reading.document
+
+
+def read_document_as_written(tables: Tables) -> tuple[dict[str, Any], list[Problem], list[Problem]]:
+    """The document of a workbook's sheets as its cells hold it, valid or not, so that a
+    writer can fix it elsewhere (the editor); with every problem told against its cell,
+    and those of them the document has no place for (a row the reader could not put
+    anywhere, such as an objective of an unknown team): the editor can only list those."""
+    reading = _read(tables)
+    _, problems = reading.checked(validate_document)
+    placed = set(reading.cells.values())
+    unplaced = [item for item in reading.tables.problems if item["path"] not in placed]
+    return reading.document, problems, unplaced
+
+
+def _read(tables: Tables) -> Reading:
     reading = Reading(tables)
     for sheet in REQUIRED_SHEETS:
         if sheet not in tables.rows:
@@ -91,8 +115,7 @@ def read_document(tables: Tables) -> dict[str, Any]:
         read_expectations(reading, tables.rows["Expectations"])
     _media(reading, tables.rows.get("Media", []))
     _scoring(reading, tables.rows.get("Scoring", []))
-    reading.validated(validate_document)
-    return reading.document
+    return reading
 
 
 def _scenario_fields(reading: Reading, rows: list[Row]) -> None:
@@ -195,10 +218,10 @@ def _schedule(reading: Reading, item: dict[str, Any], row: Row, path: str) -> No
     written = as_text(row.values.get("Trigger"))
     if written is None:
         return
-    trigger = read_trigger(written)
+    trigger: dict[str, Any] | str | None = read_trigger(written)
     if trigger is None:
         reading.problem(row.ref("Trigger"), f"'{written}' is not a trigger; {TRIGGER_FORM}")
-        trigger = {"after": ""}
+        trigger = written  # kept as written, for the validator to refuse at its path
     reading.put(item, "trigger", trigger, f"{path}.trigger", row.ref("Trigger"))
 
 
@@ -251,10 +274,11 @@ def _expectation(reading: Reading, row: Row, path: str) -> dict[str, Any]:
     reading.put(entry, mode, read_team_list(as_text(row.values.get("Teams"))), f"{path}.{mode}", row.ref("Teams"))
     reading.put(entry, "event", as_text(row.values.get("Event")), f"{path}.event", row.ref("Event"))
     reading.put(entry, "none", as_text(row.values.get("None")), f"{path}.none", row.ref("None"))
-    where = read_where(as_text(row.values.get("Where")))
+    written = as_text(row.values.get("Where"))
+    where: dict[str, Any] | str | None = read_where(written)
     if isinstance(where, str):
         reading.problem(row.ref("Where"), where)
-        where = {}
+        where = written  # kept as written, for the validator to refuse at its path
     reading.put(entry, "where", where, f"{path}.where", row.ref("Where"))
     reading.put(entry, "within", as_duration(row.values.get("Within")), f"{path}.within", row.ref("Within"))
     points = as_number(row.values.get("Points"))
