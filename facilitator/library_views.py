@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from exercise import library, scenarios
-from exercise.errors import DomainError, NotAllowed, NotFound
+from exercise import library, scenario_drafts, scenarios
+from exercise.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from exercise.roles import Role
 from exercise.scenario_files import MEDIA_TYPES, read_scenario_upload
 from facilitator.access import staff_page
+from facilitator.editor_views import upload_token
 from gateway.errors import STATUS_OF
 
 
@@ -37,6 +38,7 @@ def _page(request: HttpRequest, context: dict[str, Any] | None = None, status: i
         "new": int(new) if new.isdigit() else None,
         "can_edit": caller.role == Role.FACILITATOR,
         "upload": UploadForm(),
+        "drafts": scenario_drafts.drafts_of(caller=caller),
         **(context or {}),
     }
     return render(request, "facilitator/library.html", context, status=status)
@@ -72,10 +74,19 @@ def library_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         problems = exc.details or [{"path": "", "message": exc.message}]
-        refused = {"file": upload.name, "message": exc.message, "problems": problems}
+        refused = {"file": upload.name, "message": exc.message, "problems": problems, "fix": _fixable(upload, exc)}
         return _page(request, {"upload": form, "refused": refused}, status=_status(exc))
     messages.success(request, f"“{scenario.title}” ({scenario.key}) was added to the library.")
     return _back(scenario.pk)
+
+
+def _fixable(upload: Any, exc: DomainError) -> str | None:
+    """What "Fix it in the editor" carries of a file refused for its problems; nothing is
+    stored until the writer chooses to (facilitator/editor_views.py)."""
+    if not isinstance(exc, Invalid | Conflict):
+        return None
+    upload.seek(0)
+    return upload_token(upload.name, upload.read())
 
 
 @require_POST

@@ -1,0 +1,56 @@
+// The scenario editor: a field that changes saves its part to the draft (the same POST as
+// Save, marked X-Parley-Live), and the problems the answer holds replace those on the page,
+// each at its field; what the writer is typing is never touched. After a Save, focus goes
+// to the first field with a problem.
+const form = document.querySelector("form[data-live]");
+const first = document.querySelector("[data-first-error]");
+if (first) document.getElementById(first.dataset.firstError)?.focus();
+
+let queue = Promise.resolve();
+
+function structure(root) {
+  return Array.from(root.querySelectorAll("form[data-live] [name]"), (node) => node.id).join(" ");
+}
+
+function takeProblems(fresh) {
+  for (const region of fresh.querySelectorAll("[data-live-region]")) {
+    const here = document.getElementById(region.id);
+    if (here) here.replaceWith(document.importNode(region, true));
+  }
+  for (const control of form.querySelectorAll("[name]")) {
+    const twin = fresh.getElementById(control.id);
+    if (!twin) continue;
+    if (twin.getAttribute("aria-invalid")) control.setAttribute("aria-invalid", "true");
+    else control.removeAttribute("aria-invalid");
+    const wrapper = document.getElementById(`field-${control.id}`);
+    wrapper?.classList.toggle("invalid", twin.getAttribute("aria-invalid") === "true");
+  }
+  for (const link of document.querySelectorAll(".editor-parts li")) {
+    const twin = Array.from(fresh.querySelectorAll(".editor-parts li")).find((li) => li.querySelector("a")?.href === link.querySelector("a")?.href);
+    if (twin) link.replaceWith(document.importNode(twin, true));
+  }
+}
+
+async function save() {
+  const response = await fetch(form.action, {
+    method: "POST",
+    body: new FormData(form),
+    headers: { "X-Parley-Live": "1" },
+    credentials: "same-origin",
+  });
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  // Rows that moved (an expectation given to another inject) are another form: show it.
+  if (structure(fresh) !== structure(document)) {
+    location.reload();
+    return;
+  }
+  takeProblems(fresh);
+}
+
+if (form) {
+  form.addEventListener("change", (event) => {
+    if (!event.target.name || event.target.name.endsWith("-DELETE")) return;
+    queue = queue.then(save, save);
+  });
+}
