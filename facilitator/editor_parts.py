@@ -97,18 +97,30 @@ def _choices_with(options: tuple[str, ...], current: list[str]) -> list[tuple[st
     return [("", "—")] + [(o, o) for o in options] + [(v, f"{v} (not allowed)") for v in extra]
 
 
+class Text(forms.CharField):
+    """Text kept as typed: not stripped (a body's last line break is the writer's), with
+    the browser's CRLF line breaks as the document writes them."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
 # Forms: one per row of a part's table. Every field is optional text: blank is a value the
 # validator tells about ("is required"), not a reason to lose the rest of the row.
 
 
 class GeneralForm(forms.Form):
-    key = forms.CharField(required=False, max_length=200, help_text="Lower-case letters, digits and '-'.")
-    title = forms.CharField(required=False, max_length=2000)
-    classification = forms.CharField(required=False, max_length=2000, help_text="One line; blank for none.")
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, **TEXT}))
-    tags = forms.CharField(required=False, max_length=2000, help_text="Words separated by commas.")
-    duration = forms.CharField(required=False, max_length=200, help_text="Such as 3h or 3h30m.")
-    read_ahead = forms.CharField(
+    key = Text(required=False, max_length=200, help_text="Lower-case letters, digits and '-'.")
+    title = Text(required=False, max_length=2000)
+    classification = Text(required=False, max_length=2000, help_text="One line; blank for none.")
+    summary = Text(required=False, widget=forms.Textarea(attrs={"rows": 3, **TEXT}))
+    tags = Text(required=False, max_length=2000, help_text="Words separated by commas.")
+    duration = Text(required=False, max_length=200, help_text="Such as 3h or 3h30m.")
+    read_ahead = Text(
         required=False,
         label="Read-ahead",
         widget=forms.Textarea(attrs={"rows": 6, **TEXT}),
@@ -118,8 +130,8 @@ class GeneralForm(forms.Form):
 
 class ObjectiveForm(forms.Form):
     team = forms.ChoiceField(required=False, help_text="Blank for an objective of the whole scenario.")
-    key = forms.CharField(required=False, max_length=200)
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, **TEXT}))
+    key = Text(required=False, max_length=200)
+    text = Text(required=False, widget=forms.Textarea(attrs={"rows": 2, **TEXT}))
 
     def __init__(self, *args: Any, teams: list[str] = (), **kwargs: Any):  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -127,37 +139,35 @@ class ObjectiveForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    key = forms.CharField(required=False, max_length=200, help_text="Such as ARC.")
-    name = forms.CharField(required=False, max_length=2000)
-    summary = forms.CharField(
+    key = Text(required=False, max_length=200, help_text="Such as ARC.")
+    name = Text(required=False, max_length=2000)
+    summary = Text(
         required=False,
         label="Brief",
         widget=forms.Textarea(attrs={"rows": 3, **TEXT}),
         help_text="Only this team reads it.",
     )
-    interests = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3, **TEXT}), help_text="One per line."
-    )
-    red_lines = forms.CharField(
+    interests = Text(required=False, widget=forms.Textarea(attrs={"rows": 3, **TEXT}), help_text="One per line.")
+    red_lines = Text(
         required=False, label="Red lines", widget=forms.Textarea(attrs={"rows": 2, **TEXT}), help_text="One per line."
     )
 
 
 class PersonaForm(forms.Form):
-    key = forms.CharField(required=False, max_length=200)
-    name = forms.CharField(required=False, max_length=2000)
-    role = forms.CharField(required=False, max_length=2000)
+    key = Text(required=False, max_length=200)
+    name = Text(required=False, max_length=2000)
+    role = Text(required=False, max_length=2000)
 
 
 class InjectForm(forms.Form):
-    key = forms.CharField(required=False, max_length=200)
-    at = forms.CharField(required=False, label="At", max_length=200, help_text="Such as 15m; or a trigger.")
-    trigger = forms.CharField(required=False, max_length=200, help_text="Such as after I1 +5m, met E1, missed E1.")
-    title = forms.CharField(required=False, max_length=2000)
+    key = Text(required=False, max_length=200)
+    at = Text(required=False, label="At", max_length=200, help_text="Such as 15m; or a trigger.")
+    trigger = Text(required=False, max_length=200, help_text="Such as after I1 +5m, met E1, missed E1.")
+    title = Text(required=False, max_length=2000)
     kind = forms.ChoiceField(required=False)
     severity = forms.ChoiceField(required=False)
-    to = forms.CharField(required=False, label="To", max_length=2000, help_text="all, or team keys such as ARC, BOR.")
-    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, **TEXT}), help_text="Markdown.")
+    to = Text(required=False, label="To", max_length=2000, help_text="all, or team keys such as ARC, BOR.")
+    body = Text(required=False, widget=forms.Textarea(attrs={"rows": 3, **TEXT}), help_text="Markdown.")
 
     def __init__(self, *args: Any, kinds: list[str] = (), severities: list[str] = (), **kwargs: Any):  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -167,19 +177,19 @@ class InjectForm(forms.Form):
 
 class ExpectationForm(forms.Form):
     inject = forms.ChoiceField(label="Inject")
-    key = forms.CharField(required=False, max_length=200)
+    key = Text(required=False, max_length=200)
     mode = forms.ChoiceField(
         choices=[("each", "each (decided per team)"), ("any", "any (once for the group)")], required=False
     )
-    teams = forms.CharField(required=False, max_length=2000, help_text="all, or team keys.")
-    event = forms.CharField(required=False, max_length=200, help_text="The kind of event, such as hotline.requested.")
+    teams = Text(required=False, max_length=2000, help_text="all, or team keys.")
+    event = Text(required=False, max_length=200, help_text="The kind of event, such as hotline.requested.")
     restraint = forms.BooleanField(required=False, label="A restraint: the event must not happen")
-    where = forms.CharField(
+    where = Text(
         required=False, widget=forms.Textarea(attrs={"rows": 2, **TEXT}), help_text="One field=value per line."
     )
-    within = forms.CharField(required=False, max_length=200, help_text="Such as 10m.")
-    points = forms.CharField(required=False, max_length=200)
-    objective = forms.CharField(required=False, max_length=200, help_text="The key of an objective it serves.")
+    within = Text(required=False, max_length=200, help_text="Such as 10m.")
+    points = Text(required=False, max_length=200)
+    objective = Text(required=False, max_length=200, help_text="The key of an objective it serves.")
 
     def __init__(self, *args: Any, injects: list[tuple[str, str]] = (), **kwargs: Any):  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -188,18 +198,18 @@ class ExpectationForm(forms.Form):
 
 
 class MediaForm(forms.Form):
-    key = forms.CharField(required=False, max_length=200)
-    at = forms.CharField(required=False, label="At", max_length=200)
-    trigger = forms.CharField(required=False, max_length=200)
-    persona = forms.CharField(required=False, max_length=200, help_text="The key of the persona publishing it.")
-    headline = forms.CharField(required=False, max_length=2000)
-    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, **TEXT}))
-    to = forms.CharField(required=False, label="To", max_length=2000, help_text="Blank or all for every team.")
+    key = Text(required=False, max_length=200)
+    at = Text(required=False, label="At", max_length=200)
+    trigger = Text(required=False, max_length=200)
+    persona = Text(required=False, max_length=200, help_text="The key of the persona publishing it.")
+    headline = Text(required=False, max_length=2000)
+    body = Text(required=False, widget=forms.Textarea(attrs={"rows": 3, **TEXT}))
+    to = Text(required=False, label="To", max_length=2000, help_text="Blank or all for every team.")
 
 
 def _scoring_form() -> type[forms.Form]:
     fields: dict[str, forms.Field] = {
-        f"{section}__{name}": forms.CharField(required=False, max_length=200, label=name.replace("_", " "))
+        f"{section}__{name}": Text(required=False, max_length=200, label=name.replace("_", " "))
         for section, names in SCORING_KEYS.items()
         for name in names
     }

@@ -229,7 +229,7 @@ def test_every_form_carries_a_csrf_token(facilitator, scenario):
     assert client.login(username=facilitator.user.username, password=facilitator.password)
     page = client.get(LIBRARY).content.decode()
     forms = re.findall(r'<form method="post".*?</form>', page, re.S)
-    assert len(forms) == 4  # upload, duplicate, delete, sign out
+    assert len(forms) == 6  # upload, new scenario, edit, duplicate, delete, sign out
     assert all('name="csrfmiddlewaretoken"' in form for form in forms)
     assert client.post(f"{LIBRARY}{scenario.pk}/delete", {"confirm": "yes"}).status_code == 403
     assert Scenario.objects.filter(pk=scenario.pk).exists()
