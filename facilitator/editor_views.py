@@ -117,7 +117,9 @@ def _page(request: HttpRequest, draft: ScenarioDraft, part: Part, forms_: dict[s
     if forms_ is not None:
         _entries(forms_, at_fields)
     plan = scenario_plan(checked.spec) if part.slug == "timeline" and checked.spec and scenario_plan else None
-    first_error = next((s.field_id for s in here), None) if request.method == "POST" else None
+    # After a Save, or on arrival from a refused upload, the writer starts at what to fix.
+    arrived = request.method == "POST" or request.GET.get("focus") == "problem"
+    first_error = next((s.field_id for s in here), None) if arrived else None
     context = {
         "draft": draft,
         "part": part,
@@ -217,7 +219,8 @@ def draft_from_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, "That upload can no longer be opened in the editor; upload the file again.")
         return redirect("facilitator:library")
     draft = scenario_drafts.open_from_file(caller=request.caller, written=written)  # type: ignore[attr-defined]
-    return _editor(draft, _first_part_with_problems(draft))
+    url = reverse("facilitator:edit_part", args=[draft.pk, _first_part_with_problems(draft)])
+    return redirect(f"{url}?focus=problem")
 
 
 def _first_part_with_problems(draft: ScenarioDraft) -> str:

@@ -201,8 +201,9 @@ def test_a_refused_upload_is_fixed_in_the_editor_and_published(facilitator):
     assert token, refused.content.decode()
     opened = client.post("/facilitator/scenarios/drafts/from-upload", {"upload": token[1]})
     draft = ScenarioDraft.objects.get()
-    assert opened["Location"] == part_url(draft, "injects")
+    assert opened["Location"] == part_url(draft, "injects") + "?focus=problem"
     text = client.get(opened["Location"]).content.decode()
+    assert 'data-first-error="id_inject-1-to"' in text
     assert re.search(r'id="field-id_inject-1-to">.*?unknown team key &#x27;ALP&#x27;', text, re.S)
     part = next(p for p in PARTS if p.slug == "injects")
     client.post(part_url(draft, "injects"), posted(part.read(draft.document, None), **{"inject-1-to": "all"}))

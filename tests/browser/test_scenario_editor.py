@@ -1,0 +1,64 @@
+"""The scenario editor in a real browser: a facilitator uploads a workbook with a mistake,
+opens it in the editor, finds the problem at its field, fixes it with the keyboard and
+sees the problem go as they leave the field, publishes it, and runs an exercise from it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import builders
+from tests.browser.conftest import LiveServer, sign_in
+from tests.browser.test_accessibility import check
+from tests.pages.test_library_page import workbook
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_a_facilitator_fixes_an_upload_in_the_editor_and_runs_it(live_server: LiveServer, open_page):
+    facilitator = live_server.run(builders.staff, "facilitator")
+    document = builders.document(key="pass-editor", title="Karst Pass from the editor")
+    broken = workbook(document, ("MSEL", "D3", "ARC, ALP"))  # I2 goes to a team there is not
+
+    page = open_page()
+    sign_in(page, facilitator)
+    page.get_by_role("link", name="Open the scenario library").click()
+    page.get_by_label("Scenario file").set_input_files({"name": "pass.xlsx", "mimeType": XLSX, "buffer": broken})
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#problem-list li")).to_contain_text("MSEL!D3")
+    page.get_by_role("button", name="Fix it in the editor").click()
+
+    expect(page.get_by_role("heading", name="Editing “Karst Pass from the editor”")).to_be_visible()
+    expect(page.get_by_role("heading", name="Injects and expectations")).to_be_visible()
+    to = page.locator("#id_inject-1-to")
+    expect(to).to_be_focused()
+    expect(to).to_have_value("ARC, ALP")
+    expect(to).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#problems-id_inject-1-to")).to_contain_text("unknown team key 'ALP'")
+    expect(page.locator("#problem-summary h2")).to_have_text("1 problem to fix before publishing")
+    check(page, "the scenario editor with a problem")
+
+    page.keyboard.press("Control+a")
+    page.keyboard.type("ARC, BOR")
+    page.keyboard.press("Tab")  # leaving the field saves it and brings its problems back
+    expect(page.locator("#problems-id_inject-1-to")).to_be_empty()
+    expect(to).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#problem-summary h2")).to_have_text("No problems: the scenario can be published")
+    check(page, "the scenario editor without problems")
+
+    page.reload()  # it was saved, not only shown
+    expect(page.locator("#id_inject-1-to")).to_have_value("ARC, BOR")
+
+    publish = page.get_by_role("button", name="Publish to library")
+    publish.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="“Karst Pass from the editor” is in the library")).to_be_visible()
+    page.get_by_role("link", name="New exercise from pass-editor").click()
+    expect(page.get_by_label("Scenario", exact=True).locator("option:checked")).to_have_text(
+        "Karst Pass from the editor"
+    )
+    page.get_by_label("Exercise name").fill("Edited in the browser")
+    page.get_by_role("button", name="Create exercise").click()
+    expect(page.get_by_role("heading", name="Edited in the browser")).to_be_visible()
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.locator("[data-clock-status]")).to_have_text("running")
