@@ -204,6 +204,9 @@ STORAGES = {
 # The largest body the API accepts (a scenario document); larger answers 413.
 API_MAX_BODY_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# The scenario editor posts an MSEL as one form of about ten fields a row, and a workbook
+# may hold 1,000 rows a sheet; the body stays bounded by the size above.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000
 # An exercise archive (POST /api/v1/archives) may be larger than that: a long log. What it
 # unpacks to is bounded apart, so that a zip bomb stops there (docs/archives.md).
 ARCHIVE_MAX_BYTES = int(os.environ.get("ARCHIVE_MAX_BYTES", 64 * 1024 * 1024))

@@ -11,7 +11,7 @@ says what is wrong with it.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -135,7 +135,7 @@ class ObjectiveForm(forms.Form):
 
     def __init__(self, *args: Any, teams: list[str] = (), **kwargs: Any):  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "The whole scenario")] + [(k, k) for k in teams]
+        cast(forms.ChoiceField, self.fields["team"]).choices = [("", "The whole scenario")] + [(k, k) for k in teams]
 
 
 class TeamForm(forms.Form):
@@ -171,8 +171,8 @@ class InjectForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[str] = (), severities: list[str] = (), **kwargs: Any):  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _choices_with(INJECT_KINDS, list(kinds))
-        self.fields["severity"].choices = _choices_with(SEVERITIES, list(severities))
+        cast(forms.ChoiceField, self.fields["kind"]).choices = _choices_with(INJECT_KINDS, list(kinds))
+        cast(forms.ChoiceField, self.fields["severity"]).choices = _choices_with(SEVERITIES, list(severities))
 
 
 class ExpectationForm(forms.Form):
@@ -193,7 +193,7 @@ class ExpectationForm(forms.Form):
 
     def __init__(self, *args: Any, injects: list[tuple[str, str]] = (), **kwargs: Any):  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["inject"].choices = list(injects)
+        cast(forms.ChoiceField, self.fields["inject"]).choices = list(injects)
         self.fields["event"].widget.attrs["list"] = "event-kinds"
 
 
@@ -645,8 +645,9 @@ def _add_inject_or_expectation(document: Document, what: str) -> Document:
     injects = [dict(_mapping(i)) for i in _items(document, "injects")]
     if what == "expect" and injects:
         last = injects[-1]
+        earlier = last.get("expect")
         last["expect"] = [
-            *(last.get("expect") if isinstance(last.get("expect"), list) else []),
+            *(earlier if isinstance(earlier, list) else []),
             {"key": "", "each": []},
         ]
     elif what == "inject":

@@ -44,10 +44,6 @@ class Shown:
     part: Part | None = None
     field_id: str | None = None
 
-    @property
-    def href(self) -> str:
-        return f"{self.part.slug}/#{self.field_id or 'part'}" if self.part else "general/#part"
-
 
 @dataclass
 class Entry:
@@ -86,8 +82,9 @@ def _shown(draft: ScenarioDraft, problems: list[Any]) -> list[Shown]:
     return shown
 
 
-def _entries(forms_: dict[str, Any], at_fields: dict[str, list[str]]) -> None:
-    """Each form's fields with their problems, and the attributes that tie them together."""
+def _entries(forms_: dict[str, Any], at_fields: dict[str, list[str]], first_error: str | None) -> None:
+    """Each form's fields with their problems, and the attributes that tie them together;
+    the first field with a problem takes the focus when the page opens (without script)."""
     for form in _each_form(forms_):
         form.entries = []
         for bound in form.visible_fields():
@@ -97,29 +94,33 @@ def _entries(forms_: dict[str, Any], at_fields: dict[str, list[str]]) -> None:
             attrs["aria-describedby"] = " ".join(described)
             if problems:
                 attrs["aria-invalid"] = "true"
+            if bound.auto_id == first_error:
+                attrs["autofocus"] = True
             form.entries.append(Entry(bound, problems))
 
 
 def _each_form(forms_: dict[str, Any]) -> list[Any]:
-    found = []
+    found: list[Any] = []
     for value in forms_.values():
         found.extend(value.forms if hasattr(value, "forms") else [value])
     return found
 
 
-def _page(request: HttpRequest, draft: ScenarioDraft, part: Part, forms_: dict[str, Any] | None, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(
+    request: HttpRequest, draft: ScenarioDraft, part: Part, forms_: dict[str, Any] | None, status: int = 200
+) -> HttpResponse:
     checked = scenario_drafts.check_draft(draft)
     shown = _shown(draft, checked.problems)
     here = [s for s in shown if s.part is part and s.field_id]
     at_fields: dict[str, list[str]] = {}
     for item in here:
         at_fields.setdefault(item.field_id or "", []).append(item.message)
-    if forms_ is not None:
-        _entries(forms_, at_fields)
     plan = scenario_plan(checked.spec) if part.slug == "timeline" and checked.spec and scenario_plan else None
     # After a Save, or on arrival from a refused upload, the writer starts at what to fix.
     arrived = request.method == "POST" or request.GET.get("focus") == "problem"
     first_error = next((s.field_id for s in here), None) if arrived else None
+    if forms_ is not None:
+        _entries(forms_, at_fields, first_error)
     context = {
         "draft": draft,
         "part": part,
@@ -130,8 +131,6 @@ def _page(request: HttpRequest, draft: ScenarioDraft, part: Part, forms_: dict[s
         "unplaced": [s for s in shown if s.part is not part or not s.field_id],
         "checked": checked,
         "plan": plan,
-        "plan_available": scenario_plan is not None,
-        "first_error": first_error,
         "event_kinds": EVENT_KINDS,
         "title": _text_of(draft.document.get("title")) or _text_of(draft.document.get("key")) or "A new scenario",
     }

@@ -1,10 +1,8 @@
 // The scenario editor: a field that changes saves its part to the draft (the same POST as
 // Save, marked X-Parley-Live), and the problems the answer holds replace those on the page,
-// each at its field; what the writer is typing is never touched. After a Save, focus goes
-// to the first field with a problem.
+// each at its field; what the writer is typing is never touched. The status line says so
+// in words, for a screen reader.
 const form = document.querySelector("form[data-live]");
-const first = document.querySelector("[data-first-error]");
-if (first) document.getElementById(first.dataset.firstError)?.focus();
 
 let queue = Promise.resolve();
 
@@ -15,7 +13,9 @@ function structure(root) {
 function takeProblems(fresh) {
   for (const region of fresh.querySelectorAll("[data-live-region]")) {
     const here = document.getElementById(region.id);
-    if (here) here.replaceWith(document.importNode(region, true));
+    // A status region is announced when its text changes, not when it is replaced.
+    if (here?.getAttribute("role") === "status") here.textContent = region.textContent;
+    else if (here) here.replaceWith(document.importNode(region, true));
   }
   for (const control of form.querySelectorAll("[name]")) {
     const twin = fresh.getElementById(control.id);

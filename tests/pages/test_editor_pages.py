@@ -79,7 +79,7 @@ def test_a_refused_value_is_kept_and_told_at_its_field(facilitator):
     assert field, text
     assert 'aria-invalid="true"' in field[0]
     assert "unknown team key &#x27;ALP&#x27;" in field[0]
-    assert 'data-first-error="id_inject-1-to"' in text
+    assert re.search(r'<input[^>]*autofocus[^>]*id="id_inject-1-to"', text)
     draft.refresh_from_db()
     assert draft.document["injects"][1]["to"] == ["ARC", "ALP"]
 
@@ -203,7 +203,7 @@ def test_a_refused_upload_is_fixed_in_the_editor_and_published(facilitator):
     draft = ScenarioDraft.objects.get()
     assert opened["Location"] == part_url(draft, "injects") + "?focus=problem"
     text = client.get(opened["Location"]).content.decode()
-    assert 'data-first-error="id_inject-1-to"' in text
+    assert re.search(r'<input[^>]*autofocus[^>]*id="id_inject-1-to"', text)
     assert re.search(r'id="field-id_inject-1-to">.*?unknown team key &#x27;ALP&#x27;', text, re.S)
     part = next(p for p in PARTS if p.slug == "injects")
     client.post(part_url(draft, "injects"), posted(part.read(draft.document, None), **{"inject-1-to": "all"}))
