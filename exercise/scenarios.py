@@ -98,8 +98,7 @@ def _store_parts(scenario: Scenario, spec: dict[str, Any]) -> None:
             persona=item["persona"],
             headline=item["headline"],
             body=item["body"],
-            to_all=item["to"] == "all",
-            to=[] if item["to"] == "all" else item["to"],
+            **_addressed(item),
         )
         for n, item in enumerate(spec["media"])
     )
@@ -117,8 +116,7 @@ def store_injects(scenario: Scenario, injects: list[dict[str, Any]], objectives:
             title=item["title"],
             kind=item["kind"],
             severity=item["severity"],
-            to_all=item["to"] == "all",
-            to=[] if item["to"] == "all" else item["to"],
+            **_addressed(item),
             body=item["body"],
         )
         Expectation.objects.bulk_create(
@@ -167,7 +165,7 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
                 "title": inject.title,
                 "kind": inject.kind,
                 "severity": inject.severity,
-                "to": "all" if inject.to_all else list(inject.to),
+                "to": _addressees(inject),
                 "body": inject.body,
                 "expect": [
                     {
@@ -206,7 +204,7 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
                 "persona": m.persona,
                 "headline": m.headline,
                 "body": m.body,
-                "to": "all" if m.to_all else list(m.to),
+                "to": _addressees(m),
                 **_scheduled(m),
             }
             for m in scenario.media.all()
@@ -214,6 +212,16 @@ def scenario_spec(scenario: Scenario) -> dict[str, Any]:
         "scoring": scenario.scoring,
         "map": scenario.map,
     }
+
+
+def _addressed(item: dict[str, Any]) -> dict[str, Any]:
+    """The stored form of a document's ``to``: every team, or the teams it names."""
+    every = item["to"] == "all"
+    return {"to_all": every, "to": [] if every else item["to"]}
+
+
+def _addressees(stored: Inject | MediaItem) -> str | list[str]:
+    return "all" if stored.to_all else list(stored.to)
 
 
 def _brief_fields(brief: dict[str, Any] | None) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Every label passes through ``escape``; the SVG is marked safe only once it is wh
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.html import escape
@@ -21,22 +21,22 @@ def colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def _svg(width: int, height: int, title: str, description: str, body: list[str]) -> SafeString:
+def svg(width: int, height: int, title: str, description: str, body: list[str], css: str = "chart") -> SafeString:
     return mark_safe(  # noqa: S308 - every text inside went through escape()
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'font-family="DejaVu Sans, Helvetica, sans-serif" role="img" aria-label="{escape(title)}" class="chart">'
+        f'font-family="DejaVu Sans, Helvetica, sans-serif" role="img" aria-label="{escape(title)}" class="{css}">'
         f"<title>{escape(title)}</title>"
         f"<desc>{escape(description)}</desc>{''.join(body)}</svg>"
     )
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole // 3600}:{whole % 3600 // 60:02d}"
 
 
 def time_chart(
-    series: dict[str, Sequence[tuple[float, float]]], *, end: float, title: str, unit: str, stepped: bool = True
+    series: Mapping[str, Sequence[tuple[float, float]]], *, end: float, title: str, unit: str, stepped: bool = True
 ) -> SafeString:
     """One line per team over exercise time. Stepped lines hold a value until it changes;
     plain ones join samples."""
@@ -57,8 +57,8 @@ def time_chart(
             f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:g}</text>'
             f'<line x1="{LEFT}" y1="{y(tick):.1f}" x2="{LEFT + plot_w}" y2="{y(tick):.1f}" stroke="#ddd"/>'
         )
-    for t in _time_ticks(end):
-        body.append(f'<text x="{x(t):.1f}" y="{HEIGHT - 14}" text-anchor="middle" font-size="11">{_clock(t)}</text>')
+    for t in time_ticks(end):
+        body.append(f'<text x="{x(t):.1f}" y="{HEIGHT - 14}" text-anchor="middle" font-size="11">{clock(t)}</text>')
     for index, (team, points) in enumerate(series.items()):
         coords, last = [], None
         for t, v in points:
@@ -75,13 +75,13 @@ def time_chart(
             f'<text x="{WIDTH - RIGHT + 26}" y="{label_y}" font-size="12">{escape(team)}: {last or 0:g}</text>'
         )
     description = "; ".join(f"{team} ends at {points[-1][1]:g} {unit}" for team, points in series.items() if points)
-    return _svg(WIDTH, HEIGHT, title, description, body)
+    return svg(WIDTH, HEIGHT, title, description, body)
 
 
-def _time_ticks(end: float) -> list[float]:
-    """Round clock times (every 1, 5, 10, 15, 30 minutes or hours) with at most six ticks."""
+def time_ticks(end: float, most: int = 6) -> list[float]:
+    """Round clock times (every 1, 5, 10, 15, 30 minutes or hours) with at most ``most`` ticks."""
     for step in (60, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400):
-        if end / step <= 6:
+        if end / step <= most:
             break
     return [step * n for n in range(int(end // step) + 1)]
 
@@ -130,7 +130,7 @@ def trust_heatmap(trust: dict[str, dict[str, float]], teams: Sequence[str], *, t
                 f'font-size="12">{value:+g}</text>'
             )
     description = "; ".join(f"{a} trusts {b} {trust.get(a, {}).get(b, 0.0):+g}" for a in teams for b in teams if a != b)
-    return _svg(size, size, title, description, body)
+    return svg(size, size, title, description, body)
 
 
 def trust_lines(snapshots: list[dict[str, Any]], teams: Sequence[str], *, end: float) -> SafeString:
@@ -187,7 +187,7 @@ def network(links: list[dict[str, Any]], teams: Sequence[str]) -> SafeString:
     description = "; ".join(
         f"{link['teams'][0]} and {link['teams'][1]}: {link['count']} by {link['instrument']}" for link in links
     )
-    return _svg(size, size, "Who talked to whom", description or "No exchanges between teams.", body)
+    return svg(size, size, "Who talked to whom", description or "No exchanges between teams.", body)
 
 
 def review_charts(review: dict[str, Any]) -> dict[str, SafeString]:

@@ -20,6 +20,7 @@ from exercise import scenario_drafts
 from exercise.errors import DomainError, NotAllowed, NotFound
 from exercise.models import ScenarioDraft
 from exercise.roles import Role
+from exercise.scenario_plan import plan as scenario_plan
 from facilitator.access import staff_page
 from facilitator.editor_parts import EVENT_KINDS, PART_BY_SLUG, PARTS, Part, field_of, part_of
 from gateway.errors import STATUS_OF
@@ -28,11 +29,6 @@ from gateway.errors import STATUS_OF
 # that nothing is stored until the writer chooses to fix it (docs/facilitator-guide.md).
 UPLOAD_SALT = "parley.editor.upload"
 UPLOAD_MAX_AGE = 24 * 3600
-
-try:  # the timeline and preview (exercise/scenario_plan.py) come from another branch
-    from exercise.scenario_plan import plan as scenario_plan
-except ImportError:  # pragma: no cover - until it is merged
-    scenario_plan = None
 
 
 @dataclass
@@ -115,7 +111,7 @@ def _page(
     at_fields: dict[str, list[str]] = {}
     for item in here:
         at_fields.setdefault(item.field_id or "", []).append(item.message)
-    plan = scenario_plan(checked.spec) if part.slug == "timeline" and checked.spec and scenario_plan else None
+    plan = scenario_plan(checked.spec) if part.slug == "timeline" and checked.spec else None
     # After a Save, or on arrival from a refused upload, the writer starts at what to fix.
     arrived = request.method == "POST" or request.GET.get("focus") == "problem"
     first_error = next((s.field_id for s in here), None) if arrived else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from facilitator import editor_views, library_views, views
+from facilitator import editor_views, library_views, plan_views, views
 
 app_name = "facilitator"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("scenarios/drafts/<int:draft_id>/publish", editor_views.publish, name="publish_draft"),
     path("scenarios/drafts/<int:draft_id>/discard", editor_views.discard, name="discard_draft"),
     path("scenarios/drafts/<int:draft_id>/<slug:part>/", editor_views.edit_part, name="edit_part"),
+    path("scenarios/<int:scenario_id>/plan", plan_views.plan_page, name="scenario_plan"),
     path("exercises/<int:exercise_id>/", views.exercise_page, name="exercise"),
     path("exercises/<int:exercise_id>/map.svg", views.exercise_map, name="map"),
 ]

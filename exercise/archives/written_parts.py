@@ -28,6 +28,13 @@ from exercise.models import (
 )
 
 
+def _restored(model: Any, stamps: dict[str, Any], **fields: Any) -> None:
+    """A row as it was archived: the model stamps it on creation, so the archived stamp is
+    written over that afterwards."""
+    made = model.objects.create(**fields)
+    model.objects.filter(pk=made.pk).update(**stamps)
+
+
 class Restorer:
     """The imported exercise, with its teams and objectives by key, and users by name."""
 
@@ -76,8 +83,12 @@ class Restorer:
             for number, player in enumerate(f.listing(row.get("players"), f"{path}/players")):
                 where = f"{path}/players/{number}"
                 player = f.mapping(player, where)
-                made = Player.objects.create(team=team, name=f.text(player, "name", where, limit=80))
-                Player.objects.filter(pk=made.pk).update(joined_at=f.moment(player, "joined_at", where))
+                _restored(
+                    Player,
+                    {"joined_at": f.moment(player, "joined_at", where)},
+                    team=team,
+                    name=f.text(player, "name", where, limit=80),
+                )
 
     def injects(self, rows: list[Any]) -> None:
         scripted = {i.key: i for i in self.exercise.injects.all()}
@@ -146,23 +157,27 @@ class Restorer:
         for index, row in enumerate(rows):
             path = f"findings.json/{index}"
             row = f.mapping(row, path)
-            made = ObjectiveFinding.objects.create(
+            _restored(
+                ObjectiveFinding,
+                {"updated_at": f.moment(row, "updated_at", path)},
                 exercise=self.exercise,
                 objective=self.objective(row, path),
                 strengths=f.text(row, "strengths", path),
                 areas=f.text(row, "areas", path),
                 updated_by=self.user(row, "updated_by"),
             )
-            ObjectiveFinding.objects.filter(pk=made.pk).update(updated_at=f.moment(row, "updated_at", path))
 
     def hotwash(self, rows: list[Any]) -> None:
         for index, row in enumerate(rows):
             path = f"hotwash.json/{index}"
             row = f.mapping(row, path)
-            made = HotwashNote.objects.create(
-                exercise=self.exercise, text=f.text(row, "text", path), author=self.user(row, "author")
+            _restored(
+                HotwashNote,
+                {"created_at": f.moment(row, "created_at", path)},
+                exercise=self.exercise,
+                text=f.text(row, "text", path),
+                author=self.user(row, "author"),
             )
-            HotwashNote.objects.filter(pk=made.pk).update(created_at=f.moment(row, "created_at", path))
 
     def improvements(self, rows: list[Any]) -> None:
         for index, row in enumerate(rows):
@@ -171,7 +186,9 @@ class Restorer:
             status = row.get("status")
             if status not in ImprovementItem.Status.values:
                 raise f.problem(f"{path}/status", "not a plan status")
-            made = ImprovementItem.objects.create(
+            _restored(
+                ImprovementItem,
+                {"created_at": f.moment(row, "created_at", path)},
                 exercise=self.exercise,
                 area=f.text(row, "area", path),
                 action=f.text(row, "action", path),
@@ -183,13 +200,14 @@ class Restorer:
                 status=status,
                 created_by=self.user(row, "created_by"),
             )
-            ImprovementItem.objects.filter(pk=made.pk).update(created_at=f.moment(row, "created_at", path))
 
     def feedback(self, rows: list[Any]) -> None:
         for index, row in enumerate(rows):
             path = f"feedback.json/{index}"
             row = f.mapping(row, path)
-            made = ParticipantFeedback.objects.create(
+            _restored(
+                ParticipantFeedback,
+                {"created_on": f.day(row, "created_on", path)},
                 exercise=self.exercise,
                 team=self.optional_team(row, path),
                 name=f.text(row, "name", path, limit=80),
@@ -198,7 +216,6 @@ class Restorer:
                 went_well=f.text(row, "went_well", path),
                 to_improve=f.text(row, "to_improve", path),
             )
-            ParticipantFeedback.objects.filter(pk=made.pk).update(created_on=f.day(row, "created_on", path))
 
     def audit(self, rows: list[Any]) -> None:
         """The changes staff made outside the log, as they were recorded: the targets keep
@@ -212,7 +229,9 @@ class Restorer:
             for side in ("before", "after"):
                 if row.get(side) is not None and not isinstance(row[side], dict):
                     raise f.problem(f"{path}/{side}", "must be the recorded fields, or null")
-            made = AuditEntry.objects.create(
+            _restored(
+                AuditEntry,
+                {"at": f.moment(row, "at", path)},
                 exercise=self.exercise,
                 who=self.user(row, "who"),
                 who_name=f.text(row, "who", path, limit=150),
@@ -222,4 +241,3 @@ class Restorer:
                 before=row.get("before"),
                 after=row.get("after"),
             )
-            AuditEntry.objects.filter(pk=made.pk).update(at=f.moment(row, "at", path))

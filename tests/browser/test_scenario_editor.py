@@ -49,6 +49,13 @@ def test_a_facilitator_fixes_an_upload_in_the_editor_and_runs_it(live_server: Li
     page.reload()  # it was saved, not only shown
     expect(page.locator("#id_inject-1-to")).to_have_value("ARC, BOR")
 
+    page.get_by_role("navigation", name="Parts of the scenario").get_by_role(
+        "link", name="Timeline and preview"
+    ).click()
+    expect(page.get_by_role("heading", name="Timeline", exact=True)).to_be_visible()
+    expect(page.locator("#plan-row-I2")).to_contain_text("ARC, BOR")
+    check(page, "the scenario editor's timeline and preview")
+
     publish = page.get_by_role("button", name="Publish to library")
     publish.focus()
     page.keyboard.press("Enter")

@@ -144,6 +144,13 @@ def test_garbage_is_answered_400_and_stores_nothing(facilitator, garbage):
     assert draft.document == before
 
 
+def test_the_timeline_of_a_valid_draft_shows_its_plan(facilitator):
+    draft = scenario_drafts.open_draft(caller=facilitator.caller, document=briefed(), source="test")
+    text = signed_in(facilitator).get(part_url(draft, "timeline")).content.decode()
+    assert 'data-plan="karst-pass"' in text
+    assert 'id="plan-row-I3"' in text
+
+
 def test_an_unknown_part_is_404(facilitator):
     draft = scenario_drafts.open_new(caller=facilitator.caller)
     assert signed_in(facilitator).get(part_url(draft, "nothing")).status_code == 404
