@@ -38,7 +38,11 @@ async function save() {
     headers: { "X-Parley-Live": "1" },
     credentials: "same-origin",
   });
-  if (!response.ok) return;
+  if (!response.ok) {
+    // Only a form the page did not make is refused (400); Save shows the reason in place.
+    document.getElementById("live-status").textContent = "Not saved: press Save to see why.";
+    return;
+  }
   const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
   // Rows that moved (an expectation given to another inject) are another form: show it.
   if (structure(fresh) !== structure(document)) {

@@ -5,6 +5,8 @@ sees the problem go as they leave the field, publishes it, and runs an exercise 
 import pytest
 from playwright.sync_api import expect
 
+from exercise import scenario_drafts
+from facilitator.editor_parts import PARTS
 from tests import builders
 from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.test_accessibility import check
@@ -69,3 +71,20 @@ def test_a_facilitator_fixes_an_upload_in_the_editor_and_runs_it(live_server: Li
     expect(page.get_by_role("heading", name="Edited in the browser")).to_be_visible()
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.locator("[data-clock-status]")).to_have_text("running")
+
+
+def test_every_part_of_the_editor_is_accessible_and_reflows(live_server: LiveServer, open_page):
+    def build() -> tuple[builders.Staff, int]:
+        member = builders.staff("facilitator")
+        document = builders.document(teams=builders.briefed_teams(), personas=builders.PERSONAS)
+        document["media"] = [{"key": "M1", "at": "10m", "persona": "WIRE", "headline": "Shots at the pass"}]
+        document["injects"][0]["to"] = ["ARC", "ALP"]
+        return member, scenario_drafts.open_draft(caller=member.caller, document=document, source="test").pk
+
+    member, draft_id = live_server.run(build)
+    page = open_page()
+    sign_in(page, member)
+    for part in PARTS:
+        page.goto(f"/facilitator/scenarios/drafts/{draft_id}/{part.slug}/")
+        expect(page.get_by_role("heading", name=part.title, level=2)).to_be_visible()
+        check(page, f"the scenario editor's {part.title}")

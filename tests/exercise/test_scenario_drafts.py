@@ -51,6 +51,17 @@ def test_a_trigger_that_cannot_be_read_is_kept_as_typed_and_told_how_to_write_it
     assert "'when ready' is not a trigger; write after I1" in problems["injects[0].trigger"]
 
 
+def test_rows_a_workbook_has_no_place_for_are_kept_as_the_files_problems(facilitator):
+    document = builders.document(teams=builders.briefed_teams())
+    raw = workbook(document, ("Objectives", "C3", "ZZZ"), ("MSEL", "K1", "Colour"))
+    written = scenario_drafts.file_as_written(filename="pass.xlsx", raw=raw)
+    assert written is not None
+    assert {p["path"] for p in written.unplaced} == {"Objectives!C3", "MSEL!K1"}
+    draft = scenario_drafts.open_from_file(caller=facilitator.caller, written=written)
+    assert draft.file_problems == written.unplaced
+    assert any("'ZZZ' is not a team on the Teams sheet" in p["message"] for p in draft.file_problems)
+
+
 def test_a_file_that_holds_no_document_opens_no_draft():
     assert scenario_drafts.file_as_written(filename="a.xlsx", raw=b"not a zip") is None
     assert scenario_drafts.file_as_written(filename="a.yaml", raw=b"key: [unclosed") is None
