@@ -247,6 +247,11 @@ class Part:
     paths: Callable[[Document, dict[str, Any]], dict[str, str]] | None = None
     add: Callable[[Document, str], Document] | None = None
 
+    @property
+    def adds_rows(self) -> bool:
+        """Whether it has Add buttons (a template would call ``add`` itself)."""
+        return self.add is not None
+
 
 def _field_id(prefix: str, index: int, name: str) -> str:
     return f"id_{prefix}-{index}-{name}"

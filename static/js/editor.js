@@ -25,9 +25,12 @@ function takeProblems(fresh) {
     const wrapper = document.getElementById(`field-${control.id}`);
     wrapper?.classList.toggle("invalid", twin.getAttribute("aria-invalid") === "true");
   }
-  for (const link of document.querySelectorAll(".editor-parts li")) {
-    const twin = Array.from(fresh.querySelectorAll(".editor-parts li")).find((li) => li.querySelector("a")?.href === link.querySelector("a")?.href);
-    if (twin) link.replaceWith(document.importNode(twin, true));
+  // Each part's count of problems, in the list of parts.
+  const hrefOf = (item) => item.querySelector("a")?.getAttribute("href");
+  const freshItems = Array.from(fresh.querySelectorAll(".editor-parts li"));
+  for (const item of document.querySelectorAll(".editor-parts li")) {
+    const twin = freshItems.find((other) => hrefOf(other) === hrefOf(item));
+    if (twin) item.replaceWith(document.importNode(twin, true));
   }
 }
 

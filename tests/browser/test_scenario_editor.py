@@ -38,6 +38,8 @@ def test_a_facilitator_fixes_an_upload_in_the_editor_and_runs_it(live_server: Li
     expect(to).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#problems-id_inject-1-to")).to_contain_text("unknown team key 'ALP'")
     expect(page.locator("#problem-summary h2")).to_have_text("1 problem to fix before publishing")
+    parts = page.get_by_role("navigation", name="Parts of the scenario")
+    expect(parts.get_by_role("listitem").filter(has_text="Injects and expectations")).to_contain_text("1 problem")
     check(page, "the scenario editor with a problem")
 
     page.keyboard.press("Control+a")
@@ -46,6 +48,8 @@ def test_a_facilitator_fixes_an_upload_in_the_editor_and_runs_it(live_server: Li
     expect(page.locator("#problems-id_inject-1-to")).to_be_empty()
     expect(to).not_to_have_attribute("aria-invalid", "true")
     expect(page.locator("#problem-summary h2")).to_have_text("No problems: the scenario can be published")
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_have_text("Saved. No problems left.")
+    expect(parts.get_by_role("listitem").filter(has_text="Injects and expectations")).not_to_contain_text("problem")
     check(page, "the scenario editor without problems")
 
     page.reload()  # it was saved, not only shown

@@ -96,6 +96,8 @@ def test_rows_are_added_and_removed_on_save(facilitator):
     draft = scenario_drafts.open_draft(caller=facilitator.caller, document=briefed(), source="test")
     part = next(p for p in PARTS if p.slug == "personas")
     client = signed_in(facilitator)
+    shown = client.get(part_url(draft, "personas")).content.decode()
+    assert '<button type="submit" name="add" value="persona">Add persona</button>' in shown
     client.post(part_url(draft, "personas"), posted(part.read(draft.document, None), add="persona"))
     draft.refresh_from_db()
     assert len(draft.document["personas"]) == 3
