@@ -65,16 +65,22 @@ def _editor(draft: ScenarioDraft, part: str = "general") -> HttpResponse:
 
 
 def _shown(draft: ScenarioDraft, problems: list[Any]) -> list[Shown]:
+    """Each problem with the part and the field it is shown at; a problem whose field the
+    part does not show (the first team's key, when there are no teams) has none, and is
+    listed at the top instead."""
     shown = []
-    paths_of: dict[str, dict[str, str]] = {}
+    fields_of: dict[str, tuple[dict[str, str], set[str]]] = {}
     for item in problems:
         part = part_of(item["path"])
-        if part is not None and part.read is not None and part.paths is not None:
-            if part.slug not in paths_of:
-                paths_of[part.slug] = part.paths(draft.document, {})
-            shown.append(Shown(item["path"], item["message"], part, field_of(item["path"], paths_of[part.slug])))
-        else:
+        if part is None or part.read is None or part.paths is None:
             shown.append(Shown(item["path"], item["message"]))
+            continue
+        if part.slug not in fields_of:
+            rendered = {bound.auto_id for form in _each_form(part.read(draft.document, None)) for bound in form}
+            fields_of[part.slug] = (part.paths(draft.document, {}), rendered)
+        paths, rendered = fields_of[part.slug]
+        field_id = field_of(item["path"], paths)
+        shown.append(Shown(item["path"], item["message"], part, field_id if field_id in rendered else None))
     return shown
 
 

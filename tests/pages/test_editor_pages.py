@@ -92,6 +92,29 @@ def test_problems_of_other_parts_are_listed_with_links_to_their_fields(facilitat
     assert "1 problem to fix before publishing" in text
 
 
+def test_a_problem_whose_field_is_not_shown_is_listed_at_the_top(facilitator):
+    draft = scenario_drafts.open_new(caller=facilitator.caller)
+    text = signed_in(facilitator).get(part_url(draft, "teams")).content.decode()
+    summary = re.search(r'<section id="problem-summary".*?</section>', text, re.S)
+    assert summary and "<code>teams</code> is an empty list; it must list at least one entry" in summary[0]
+
+
+def test_staff_who_may_not_edit_are_offered_no_editor(facilitator):
+    builders.scenario(facilitator.caller)
+    scenario_drafts.open_new(caller=facilitator.caller)
+    text = signed_in(builders.staff("evaluator")).get(LIBRARY).content.decode()
+    for offer in ("New scenario", "/edit", "Your drafts"):
+        assert offer not in text
+
+
+def test_a_taken_key_may_be_changed_in_the_editor(facilitator):
+    builders.scenario(facilitator.caller, key="karst-pass")
+    client = signed_in(facilitator)
+    refused = upload(client, "pass.xlsx", workbook(builders.document(key="karst-pass")))
+    assert refused.status_code == 409
+    assert "Fix it in the editor" in refused.content.decode()
+
+
 def test_rows_are_added_and_removed_on_save(facilitator):
     draft = scenario_drafts.open_draft(caller=facilitator.caller, document=briefed(), source="test")
     part = next(p for p in PARTS if p.slug == "personas")
