@@ -92,3 +92,24 @@ def test_every_part_of_the_editor_is_accessible_and_reflows(live_server: LiveSer
         page.goto(f"/facilitator/scenarios/drafts/{draft_id}/{part.slug}/")
         expect(page.get_by_role("heading", name=part.title, level=2)).to_be_visible()
         check(page, f"the scenario editor's {part.title}")
+
+
+def test_a_row_is_added_with_the_keyboard_and_its_first_field_takes_the_focus(live_server: LiveServer, open_page):
+    def build() -> tuple[builders.Staff, int]:
+        member = builders.staff("facilitator")
+        document = builders.document(personas=builders.PERSONAS)
+        return member, scenario_drafts.open_draft(caller=member.caller, document=document, source="test").pk
+
+    member, draft_id = live_server.run(build)
+    page = open_page()
+    sign_in(page, member)
+    page.goto(f"/facilitator/scenarios/drafts/{draft_id}/personas/")
+    page.get_by_role("button", name="Add persona").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("group", name="Persona 3")).to_be_visible()
+    expect(page.locator("#id_persona-2-key")).to_be_focused()
+    expect(page.locator("#problems-id_persona-2-key")).to_contain_text("is blank")
+    page.keyboard.type("MIN")
+    page.keyboard.press("Tab")
+    expect(page.locator("#problems-id_persona-2-key")).to_be_empty()
+    expect(page.locator("#problems-id_persona-2-name")).to_contain_text("is blank")
