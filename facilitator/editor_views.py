@@ -77,7 +77,7 @@ def _shown(draft: ScenarioDraft, problems: list[Any]) -> list[Shown]:
             continue
         if part.slug not in fields_of:
             rendered = {bound.auto_id for form in _each_form(part.read(draft.document, None)) for bound in form}
-            fields_of[part.slug] = (part.paths(draft.document, {}), rendered)
+            fields_of[part.slug] = (part.paths(draft.document), rendered)
         paths, rendered = fields_of[part.slug]
         field_id = field_of(item["path"], paths)
         shown.append(Shown(item["path"], item["message"], part, field_id if field_id in rendered else None))
