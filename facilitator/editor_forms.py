@@ -46,11 +46,16 @@ def schedule_text(item: dict[str, Any]) -> tuple[str, str]:
 
 
 def schedule(at: str, trigger: str) -> dict[str, Any]:
+    """An item's ``at`` or ``trigger`` from its two fields; a trigger that cannot be read
+    stays the line typed, for the validator to refuse."""
     found: dict[str, Any] = {}
     if at.strip():
         found["at"] = typed(at)
     if trigger.strip():
-        found["trigger"] = read_trigger(trigger) or trigger.strip()
+        written = read_trigger(trigger)
+        if written and "delay" in written:
+            written["delay"] = typed(written["delay"])  # a number of seconds, as a document may give it
+        found["trigger"] = written or trigger.strip()
     return found
 
 
