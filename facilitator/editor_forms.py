@@ -195,13 +195,31 @@ class MediaForm(forms.Form):
     to = Text(required=False, label="To", max_length=2000, help_text="Blank or all for every team.")
 
 
+SCORING_SECTIONS = {
+    "trust": "Trust: what each kind of event adds to or takes from trust between two teams",
+    "escalation": "Escalation: rungs each kind of action moves a team up (or down) the ladder",
+}
+
+
+class _Scoring(forms.Form):
+    entries: list[Any]  # set by the page: each field with its problems
+
+    @property
+    def sections(self) -> list[tuple[str, list[Any]]]:
+        """The fields with their problems, in a fieldset per section of the document."""
+        return [
+            (legend, [e for e in self.entries if e.field.name.startswith(f"{section}__")])
+            for section, legend in SCORING_SECTIONS.items()
+        ]
+
+
 def _scoring_form() -> type[forms.Form]:
     fields: dict[str, forms.Field] = {
-        f"{section}__{name}": Text(required=False, max_length=200, label=name.replace("_", " "))
+        f"{section}__{name}": Text(required=False, max_length=200, label=name)
         for section, names in SCORING_KEYS.items()
         for name in names
     }
-    return type("ScoringForm", (forms.Form,), fields)
+    return type("ScoringForm", (_Scoring,), fields)
 
 
 ScoringForm = _scoring_form()
