@@ -113,3 +113,8 @@ def test_a_row_is_added_with_the_keyboard_and_its_first_field_takes_the_focus(li
     page.keyboard.press("Tab")
     expect(page.locator("#problems-id_persona-2-key")).to_be_empty()
     expect(page.locator("#problems-id_persona-2-name")).to_contain_text("is blank")
+
+    page.get_by_role("link", name="Back to the library").click()
+    drafts = page.get_by_role("list", name="Your drafts")
+    expect(drafts).to_contain_text("Shots at Karst Pass")
+    check(page, "the scenario library with a draft")
