@@ -84,9 +84,11 @@ def _shown(draft: ScenarioDraft, problems: list[Any]) -> list[Shown]:
     return shown
 
 
-def _entries(forms_: dict[str, Any], at_fields: dict[str, list[str]], first_error: str | None) -> None:
+def _entries(forms_: dict[str, Any], at_fields: dict[str, list[str]], *, focus: bool) -> None:
     """Each form's fields with their problems, and the attributes that tie them together;
-    the first field with a problem takes the focus when the page opens (without script)."""
+    with ``focus``, the first field with a problem, in the page's order, takes the focus
+    when the page opens (without script too)."""
+    first = None
     for form in _each_form(forms_):
         form.entries = []
         for bound in form.visible_fields():
@@ -94,11 +96,13 @@ def _entries(forms_: dict[str, Any], at_fields: dict[str, list[str]], first_erro
             attrs = bound.field.widget.attrs
             described = [f"problems-{bound.auto_id}"] + ([f"{bound.auto_id}_helptext"] if bound.help_text else [])
             attrs["aria-describedby"] = " ".join(described)
-            if problems:
+            if problems or (form.is_bound and bound.errors):
                 attrs["aria-invalid"] = "true"
-            if bound.auto_id == first_error:
-                attrs["autofocus"] = True
+                if first is None:
+                    first = attrs
             form.entries.append(Entry(bound, problems))
+    if focus and first is not None:
+        first["autofocus"] = True
 
 
 def _each_form(forms_: dict[str, Any]) -> list[Any]:
@@ -118,11 +122,9 @@ def _page(
     for item in here:
         at_fields.setdefault(item.field_id or "", []).append(item.message)
     plan = scenario_plan(checked.spec) if part.slug == "timeline" and checked.spec else None
-    # After a Save, or on arrival from a refused upload, the writer starts at what to fix.
-    arrived = request.method == "POST" or request.GET.get("focus") == "problem"
-    first_error = next((s.field_id for s in here), None) if arrived else None
     if forms_ is not None:
-        _entries(forms_, at_fields, first_error)
+        # After a Save, or on arrival from a refused upload, the writer starts at what to fix.
+        _entries(forms_, at_fields, focus=request.method == "POST" or request.GET.get("focus") == "problem")
     context = {
         "draft": draft,
         "part": part,

@@ -196,6 +196,18 @@ def test_the_timeline_of_a_valid_draft_shows_its_plan(facilitator):
     assert 'id="plan-row-I3"' in text
 
 
+def test_a_value_the_form_refuses_is_shown_with_its_reason_and_the_rest_kept(facilitator):
+    draft = scenario_drafts.open_draft(caller=facilitator.caller, document=briefed(), source="test")
+    part = next(p for p in PARTS if p.slug == "injects")
+    data = posted(part.read(draft.document, None), **{"inject-0-kind": "nonsense", "inject-0-title": "Typed"})
+    answer = signed_in(facilitator).post(part_url(draft, "injects"), data)
+    assert answer.status_code == 400
+    text = answer.content.decode()
+    assert re.search(r'<select name="inject-0-kind"[^>]*aria-invalid="true"[^>]*autofocus', text), text
+    assert "Select a valid choice" in text
+    assert 'value="Typed"' in text
+
+
 def test_an_unknown_part_is_404(facilitator):
     draft = scenario_drafts.open_new(caller=facilitator.caller)
     assert signed_in(facilitator).get(part_url(draft, "nothing")).status_code == 404
