@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from exercise import scenario_drafts
+from exercise import scenario_drafts, scenarios
 from exercise.errors import DomainError, NotAllowed, NotFound
 from exercise.models import ScenarioDraft
 from exercise.roles import Role
@@ -248,6 +248,17 @@ def publish(request: HttpRequest, draft_id: int) -> HttpResponse:
         return _page(
             request, draft, part, part.read(draft.document, None) if part.read else None, STATUS_OF.get(type(exc), 400)
         )
+    return redirect("facilitator:published", scenario_id=scenario.pk)
+
+
+@staff_page
+def published(request: HttpRequest, scenario_id: int) -> HttpResponse:
+    """Where a publish lands (a page of its own, so that a reload publishes nothing twice)."""
+    _require_facilitator(request)
+    try:
+        scenario = scenarios.get_scenario(scenario_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     return render(request, "facilitator/editor/published.html", {"scenario": scenario})
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("scenarios/<int:scenario_id>/duplicate", library_views.duplicate, name="duplicate_scenario"),
     path("scenarios/<int:scenario_id>/delete", library_views.delete, name="delete_scenario"),
     path("scenarios/<int:scenario_id>/edit", editor_views.edit_scenario, name="edit_scenario"),
+    path("scenarios/<int:scenario_id>/published", editor_views.published, name="published"),
     path("scenarios/drafts/new", editor_views.new_draft, name="new_draft"),
     path("scenarios/drafts/from-upload", editor_views.draft_from_upload, name="draft_from_upload"),
     path("scenarios/drafts/<int:draft_id>/publish", editor_views.publish, name="publish_draft"),

@@ -221,13 +221,18 @@ def test_the_timeline_says_what_to_fix_first_when_the_draft_is_invalid(facilitat
 
 def test_another_users_draft_is_404_and_staff_without_the_facilitator_role_403(facilitator):
     draft = scenario_drafts.open_new(caller=facilitator.caller)
+    scenario = builders.scenario(facilitator.caller)
     other = signed_in(builders.staff("facilitator"))
-    for url in (part_url(draft, "general"), f"/facilitator/scenarios/drafts/{draft.pk}/publish"):
-        assert (other.post(url) if url.endswith("publish") else other.get(url)).status_code == 404
+    assert other.get(part_url(draft, "general")).status_code == 404
+    assert other.post(part_url(draft, "general"), {"title": "mine"}).status_code == 404
+    assert other.post(f"/facilitator/scenarios/drafts/{draft.pk}/publish").status_code == 404
     assert other.post(f"/facilitator/scenarios/drafts/{draft.pk}/discard").status_code == 404
+    assert other.get("/facilitator/scenarios/999999/published").status_code == 404
     for role in ("evaluator", "observer"):
         member = signed_in(builders.staff(role))
         assert member.get(part_url(draft, "general")).status_code == 403
+        assert member.post(f"/facilitator/scenarios/{scenario.pk}/edit").status_code == 403
+        assert member.get(f"/facilitator/scenarios/{scenario.pk}/published").status_code == 403
         assert member.post("/facilitator/scenarios/drafts/new").status_code == 403
         assert member.post(f"/facilitator/scenarios/drafts/{draft.pk}/publish").status_code == 403
         assert member.post("/facilitator/scenarios/drafts/from-upload", {"upload": "x"}).status_code == 403
@@ -271,9 +276,9 @@ def test_a_refused_upload_is_fixed_in_the_editor_and_published(facilitator):
     assert re.search(r'id="field-id_inject-1-to">.*?unknown team key &#x27;ALP&#x27;', text, re.S)
     part = next(p for p in PARTS if p.slug == "injects")
     client.post(part_url(draft, "injects"), posted(part.read(draft.document, None), **{"inject-1-to": "all"}))
-    published = client.post(f"/facilitator/scenarios/drafts/{draft.pk}/publish")
-    assert published.status_code == 200
+    published = client.post(f"/facilitator/scenarios/drafts/{draft.pk}/publish", follow=True)
     scenario = Scenario.objects.get(key="pass-book")
+    assert published.redirect_chain == [(f"/facilitator/scenarios/{scenario.pk}/published", 302)]
     assert f"?scenario={scenario.pk}#new-heading" in published.content.decode()
     assert not ScenarioDraft.objects.exists()
 
