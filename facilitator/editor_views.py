@@ -136,6 +136,8 @@ def _page(
         "checked": checked,
         "plan": plan,
         "event_kinds": EVENT_KINDS,
+        # Publishing over a scenario an exercise has used is refused: say so before the work.
+        "base_used": draft.base is not None and draft.base.exercises.exists(),
         "title": _text_of(draft.document.get("title")) or _text_of(draft.document.get("key")) or "A new scenario",
     }
     return render(request, "facilitator/editor/part.html", context, status=status)

@@ -304,6 +304,8 @@ def test_a_used_scenario_asks_for_a_new_key(facilitator):
     scenario = builders.scenario(facilitator.caller)
     builders.exercise(facilitator.caller, scenario)
     draft = scenario_drafts.open_from_scenario(caller=facilitator.caller, scenario_id=scenario.pk)
+    shown = signed_in(facilitator).get(part_url(draft, "general")).content.decode()
+    assert f"an exercise has been made from {scenario.key}, so it stays as it is" in shown
     answer = signed_in(facilitator).post(f"/facilitator/scenarios/drafts/{draft.pk}/publish")
     assert answer.status_code == 409
     assert "save the changes under a new key" in answer.content.decode()
