@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,824 +15,444 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Inject",
+            name='Inject',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=32)),
-                ("order", models.PositiveIntegerField()),
-                ("at", models.FloatField(blank=True, help_text="Exercise seconds after start.", null=True)),
-                (
-                    "trigger",
-                    models.CharField(
-                        blank=True, choices=[("after", "After"), ("met", "Met"), ("missed", "Missed")], max_length=8
-                    ),
-                ),
-                ("trigger_ref", models.CharField(blank=True, help_text="Inject or expectation key.", max_length=32)),
-                ("trigger_delay", models.FloatField(default=0)),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("border_tension", "border_tension"),
-                            ("terror_incident", "terror_incident"),
-                            ("maritime", "maritime"),
-                            ("cyber", "cyber"),
-                            ("humanitarian", "humanitarian"),
-                            ("media", "media"),
-                            ("intelligence", "intelligence"),
-                            ("other", "other"),
-                        ],
-                        max_length=32,
-                    ),
-                ),
-                (
-                    "severity",
-                    models.CharField(
-                        choices=[("low", "low"), ("medium", "medium"), ("high", "high"), ("critical", "critical")],
-                        max_length=16,
-                    ),
-                ),
-                ("to_all", models.BooleanField(default=False)),
-                ("to", models.JSONField(blank=True, default=list, help_text="Team keys, when not to all.")),
-                ("body", models.TextField(blank=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=32)),
+                ('order', models.PositiveIntegerField()),
+                ('at', models.FloatField(blank=True, help_text='Exercise seconds after start.', null=True)),
+                ('trigger', models.CharField(blank=True, choices=[('after', 'After'), ('met', 'Met'), ('missed', 'Missed')], max_length=8)),
+                ('trigger_ref', models.CharField(blank=True, help_text='Inject or expectation key.', max_length=32)),
+                ('trigger_delay', models.FloatField(default=0)),
+                ('title', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('border_tension', 'border_tension'), ('terror_incident', 'terror_incident'), ('maritime', 'maritime'), ('cyber', 'cyber'), ('humanitarian', 'humanitarian'), ('media', 'media'), ('intelligence', 'intelligence'), ('other', 'other')], max_length=32)),
+                ('severity', models.CharField(choices=[('low', 'low'), ('medium', 'medium'), ('high', 'high'), ('critical', 'critical')], max_length=16)),
+                ('to_all', models.BooleanField(default=False)),
+                ('to', models.JSONField(blank=True, default=list, help_text='Team keys, when not to all.')),
+                ('body', models.TextField(blank=True)),
             ],
             options={
-                "ordering": ["order"],
+                'ordering': ['order'],
             },
         ),
         migrations.CreateModel(
-            name="Objective",
+            name='Objective',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=32)),
-                ("text", models.TextField()),
-                ("order", models.PositiveIntegerField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=32)),
+                ('text', models.TextField()),
+                ('order', models.PositiveIntegerField()),
             ],
             options={
-                "ordering": ["order"],
+                'ordering': ['order'],
             },
         ),
         migrations.CreateModel(
-            name="Player",
+            name='Player',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=80)),
-                ("joined_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=80)),
+                ('joined_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "ordering": ["joined_at", "id"],
+                'ordering': ['joined_at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Exercise",
+            name='Exercise',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("running", "Running"), ("paused", "Paused"), ("ended", "Ended")],
-                        default="draft",
-                        max_length=8,
-                    ),
-                ),
-                ("speed", models.FloatField(default=1.0, help_text="Exercise minutes per wall minute.")),
-                ("clock_base", models.FloatField(default=0.0)),
-                ("clock_anchor", models.DateTimeField(blank=True, null=True)),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("ended_at", models.DateTimeField(blank=True, null=True)),
-                ("last_seq", models.PositiveBigIntegerField(default=0)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('running', 'Running'), ('paused', 'Paused'), ('ended', 'Ended')], default='draft', max_length=8)),
+                ('speed', models.FloatField(default=1.0, help_text='Exercise minutes per wall minute.')),
+                ('clock_base', models.FloatField(default=0.0)),
+                ('clock_anchor', models.DateTimeField(blank=True, null=True)),
+                ('started_at', models.DateTimeField(blank=True, null=True)),
+                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                ('last_seq', models.PositiveBigIntegerField(default=0)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Dialogue",
+            name='Dialogue',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=200)),
-                ("convened_at", models.DateTimeField()),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="dialogues", to="exercise.exercise"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('convened_at', models.DateTimeField()),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dialogues', to='exercise.exercise')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Hotline",
+            name='Hotline',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("requested", "Requested"),
-                            ("open", "Open"),
-                            ("declined", "Declined"),
-                            ("closed", "Closed"),
-                        ],
-                        default="requested",
-                        max_length=10,
-                    ),
-                ),
-                ("requested_at", models.DateTimeField()),
-                ("answered_at", models.DateTimeField(blank=True, null=True)),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="hotlines", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="exercise.player",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('requested', 'Requested'), ('open', 'Open'), ('declined', 'Declined'), ('closed', 'Closed')], default='requested', max_length=10)),
+                ('requested_at', models.DateTimeField()),
+                ('answered_at', models.DateTimeField(blank=True, null=True)),
+                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hotlines', to='exercise.exercise')),
+                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='exercise.player')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="JointOperation",
+            name='JointOperation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("kind", models.CharField(max_length=32)),
-                ("objective", models.TextField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("proposed", "Proposed"),
-                            ("awaiting_adjudication", "Awaiting Adjudication"),
-                            ("declined", "Declined"),
-                            ("adjudicated", "Adjudicated"),
-                        ],
-                        default="proposed",
-                        max_length=24,
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        blank=True,
-                        choices=[("succeeded", "Succeeded"), ("partial", "Partial"), ("failed", "Failed")],
-                        max_length=10,
-                    ),
-                ),
-                ("narrative", models.TextField(blank=True)),
-                ("proposed_at", models.DateTimeField()),
-                ("adjudicated_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="joint_operations",
-                        to="exercise.exercise",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(max_length=32)),
+                ('objective', models.TextField()),
+                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('awaiting_adjudication', 'Awaiting Adjudication'), ('declined', 'Declined'), ('adjudicated', 'Adjudicated')], default='proposed', max_length=24)),
+                ('outcome', models.CharField(blank=True, choices=[('succeeded', 'Succeeded'), ('partial', 'Partial'), ('failed', 'Failed')], max_length=10)),
+                ('narrative', models.TextField(blank=True)),
+                ('proposed_at', models.DateTimeField()),
+                ('adjudicated_at', models.DateTimeField(blank=True, null=True)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='joint_operations', to='exercise.exercise')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Expectation",
+            name='Expectation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=32)),
-                ("order", models.PositiveIntegerField()),
-                ("mode", models.CharField(choices=[("each", "Each"), ("any", "Any")], max_length=4)),
-                ("teams", models.JSONField(default=list)),
-                ("event", models.CharField(max_length=40)),
-                ("where", models.JSONField(blank=True, default=dict)),
-                ("within", models.FloatField()),
-                ("points", models.IntegerField(default=0)),
-                (
-                    "inject",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="expectations", to="exercise.inject"
-                    ),
-                ),
-                (
-                    "objective",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="exercise.objective"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=32)),
+                ('order', models.PositiveIntegerField()),
+                ('mode', models.CharField(choices=[('each', 'Each'), ('any', 'Any')], max_length=4)),
+                ('teams', models.JSONField(default=list)),
+                ('event', models.CharField(max_length=40)),
+                ('where', models.JSONField(blank=True, default=dict)),
+                ('within', models.FloatField()),
+                ('points', models.IntegerField(default=0)),
+                ('inject', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expectations', to='exercise.inject')),
+                ('objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='exercise.objective')),
             ],
             options={
-                "ordering": ["inject__order", "order"],
+                'ordering': ['inject__order', 'order'],
             },
         ),
         migrations.CreateModel(
-            name="Scenario",
+            name='Scenario',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.SlugField(max_length=64, unique=True)),
-                ("title", models.CharField(max_length=200)),
-                ("summary", models.TextField(blank=True)),
-                ("duration", models.FloatField(help_text="Planned length in exercise seconds.")),
-                ("scoring", models.JSONField(blank=True, default=dict)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.SlugField(max_length=64, unique=True)),
+                ('title', models.CharField(max_length=200)),
+                ('summary', models.TextField(blank=True)),
+                ('duration', models.FloatField(help_text='Planned length in exercise seconds.')),
+                ('scoring', models.JSONField(blank=True, default=dict)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["title"],
+                'ordering': ['title'],
             },
         ),
         migrations.AddField(
-            model_name="objective",
-            name="scenario",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="objectives", to="exercise.scenario"
-            ),
+            model_name='objective',
+            name='scenario',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='exercise.scenario'),
         ),
         migrations.AddField(
-            model_name="inject",
-            name="scenario",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="injects", to="exercise.scenario"
-            ),
+            model_name='inject',
+            name='scenario',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='injects', to='exercise.scenario'),
         ),
         migrations.AddField(
-            model_name="exercise",
-            name="scenario",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="exercises", to="exercise.scenario"
-            ),
+            model_name='exercise',
+            name='scenario',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exercises', to='exercise.scenario'),
         ),
         migrations.CreateModel(
-            name="ScenarioTeam",
+            name='ScenarioTeam',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=16)),
-                ("name", models.CharField(max_length=120)),
-                ("order", models.PositiveIntegerField()),
-                (
-                    "scenario",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="teams", to="exercise.scenario"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=16)),
+                ('name', models.CharField(max_length=120)),
+                ('order', models.PositiveIntegerField()),
+                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='exercise.scenario')),
             ],
             options={
-                "ordering": ["order"],
+                'ordering': ['order'],
             },
         ),
         migrations.CreateModel(
-            name="Team",
+            name='Team',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=16)),
-                ("name", models.CharField(max_length=120)),
-                ("order", models.PositiveIntegerField()),
-                ("join_code", models.CharField(max_length=32, unique=True)),
-                ("last_visible_seq", models.PositiveBigIntegerField(default=0)),
-                ("escalation", models.IntegerField(default=0)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="teams", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="exercise.scenarioteam"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=16)),
+                ('name', models.CharField(max_length=120)),
+                ('order', models.PositiveIntegerField()),
+                ('join_code', models.CharField(max_length=32, unique=True)),
+                ('last_visible_seq', models.PositiveBigIntegerField(default=0)),
+                ('escalation', models.IntegerField(default=0)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='exercise.exercise')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='exercise.scenarioteam')),
             ],
             options={
-                "ordering": ["order"],
+                'ordering': ['order'],
             },
         ),
         migrations.CreateModel(
-            name="Statement",
+            name='Statement',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("text", models.TextField()),
-                ("proposed_at", models.DateTimeField()),
-                ("adopted_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "dialogue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="statements", to="exercise.dialogue"
-                    ),
-                ),
-                ("endorsed_by", models.ManyToManyField(blank=True, related_name="+", to="exercise.team")),
-                (
-                    "proposer",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="exercise.team",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField()),
+                ('proposed_at', models.DateTimeField()),
+                ('adopted_at', models.DateTimeField(blank=True, null=True)),
+                ('dialogue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='exercise.dialogue')),
+                ('endorsed_by', models.ManyToManyField(blank=True, related_name='+', to='exercise.team')),
+                ('proposer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Report",
+            name='Report',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("inject_key", models.CharField(max_length=32)),
-                ("text", models.TextField()),
-                ("submitted_at", models.DateTimeField()),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "player",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="exercise.player",
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="exercise.team"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('inject_key', models.CharField(max_length=32)),
+                ('text', models.TextField()),
+                ('submitted_at', models.DateTimeField()),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='exercise.exercise')),
+                ('player', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='exercise.player')),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='exercise.team')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Rating",
+            name='Rating',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "rating",
-                    models.CharField(
-                        choices=[
-                            ("P", "Performed without challenges"),
-                            ("S", "Performed with some challenges"),
-                            ("M", "Performed with major challenges"),
-                            ("U", "Unable to be performed"),
-                        ],
-                        max_length=1,
-                    ),
-                ),
-                ("note", models.TextField(blank=True)),
-                ("given_at", models.DateTimeField()),
-                (
-                    "evaluator",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "objective",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.objective"
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.team"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('rating', models.CharField(choices=[('P', 'Performed without challenges'), ('S', 'Performed with some challenges'), ('M', 'Performed with major challenges'), ('U', 'Unable to be performed')], max_length=1)),
+                ('note', models.TextField(blank=True)),
+                ('given_at', models.DateTimeField()),
+                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='exercise.exercise')),
+                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.objective')),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.AddField(
-            model_name="player",
-            name="team",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="players", to="exercise.team"
-            ),
+            model_name='player',
+            name='team',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='players', to='exercise.team'),
         ),
         migrations.CreateModel(
-            name="OperationPartner",
+            name='OperationPartner',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "answer",
-                    models.CharField(
-                        blank=True,
-                        choices=[("", "Pending"), ("accepted", "Accepted"), ("declined", "Declined")],
-                        default="",
-                        max_length=8,
-                    ),
-                ),
-                ("answered_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "operation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="partners",
-                        to="exercise.jointoperation",
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.team"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('answer', models.CharField(blank=True, choices=[('', 'Pending'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='', max_length=8)),
+                ('answered_at', models.DateTimeField(blank=True, null=True)),
+                ('operation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='exercise.jointoperation')),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Message",
+            name='Message',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("author", models.CharField(max_length=150)),
-                ("text", models.TextField()),
-                ("sent_at", models.DateTimeField()),
-                (
-                    "dialogue",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="messages",
-                        to="exercise.dialogue",
-                    ),
-                ),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "hotline",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="messages",
-                        to="exercise.hotline",
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="exercise.team",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('author', models.CharField(max_length=150)),
+                ('text', models.TextField()),
+                ('sent_at', models.DateTimeField()),
+                ('dialogue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='exercise.dialogue')),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='exercise.exercise')),
+                ('hotline', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='exercise.hotline')),
+                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.AddField(
-            model_name="jointoperation",
-            name="proposer",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.team"),
+            model_name='jointoperation',
+            name='proposer',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team'),
         ),
         migrations.CreateModel(
-            name="HotlineOutage",
+            name='HotlineOutage',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("started_at", models.DateTimeField()),
-                ("ended_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="hotline_outages",
-                        to="exercise.exercise",
-                    ),
-                ),
-                (
-                    "team_a",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.team"
-                    ),
-                ),
-                (
-                    "team_b",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.team"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('started_at', models.DateTimeField()),
+                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hotline_outages', to='exercise.exercise')),
+                ('team_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team')),
+                ('team_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.AddField(
-            model_name="hotline",
-            name="callee",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.team"),
+            model_name='hotline',
+            name='callee',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team'),
         ),
         migrations.AddField(
-            model_name="hotline",
-            name="caller",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.team"),
+            model_name='hotline',
+            name='caller',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team'),
         ),
         migrations.CreateModel(
-            name="ExpectationCheck",
+            name='ExpectationCheck',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("teams", models.JSONField(help_text="Keys of the teams whose events can meet it.")),
-                ("event_kind", models.CharField(max_length=40)),
-                ("opens_at", models.FloatField()),
-                ("deadline", models.FloatField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("open", "Open"), ("met", "Met"), ("missed", "Missed")], default="open", max_length=8
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.PositiveBigIntegerField(blank=True, help_text="seq of the meeting event", null=True),
-                ),
-                ("met_by", models.CharField(blank=True, max_length=16)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="expectation_checks",
-                        to="exercise.exercise",
-                    ),
-                ),
-                (
-                    "expectation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.expectation"
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="exercise.team",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('teams', models.JSONField(help_text='Keys of the teams whose events can meet it.')),
+                ('event_kind', models.CharField(max_length=40)),
+                ('opens_at', models.FloatField()),
+                ('deadline', models.FloatField()),
+                ('status', models.CharField(choices=[('open', 'Open'), ('met', 'Met'), ('missed', 'Missed')], default='open', max_length=8)),
+                ('decided_by', models.PositiveBigIntegerField(blank=True, help_text='seq of the meeting event', null=True)),
+                ('met_by', models.CharField(blank=True, max_length=16)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expectation_checks', to='exercise.exercise')),
+                ('expectation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.expectation')),
+                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Event",
+            name='Event',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("seq", models.PositiveBigIntegerField()),
-                ("at", models.DateTimeField()),
-                ("exercise_time", models.FloatField()),
-                ("kind", models.CharField(max_length=40)),
-                (
-                    "actor",
-                    models.JSONField(default=dict, help_text='{"team", "player"} or {"user"} or {"system": true}'),
-                ),
-                (
-                    "audience",
-                    models.CharField(
-                        choices=[("everyone", "Everyone"), ("teams", "Teams"), ("staff", "Staff")], max_length=8
-                    ),
-                ),
-                ("data", models.JSONField(default=dict)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="exercise.exercise"
-                    ),
-                ),
-                ("recipients", models.ManyToManyField(blank=True, related_name="+", to="exercise.team")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('seq', models.PositiveBigIntegerField()),
+                ('at', models.DateTimeField()),
+                ('exercise_time', models.FloatField()),
+                ('kind', models.CharField(max_length=40)),
+                ('actor', models.JSONField(default=dict, help_text='{"team", "player"} or {"user"} or {"system": true}')),
+                ('audience', models.CharField(choices=[('everyone', 'Everyone'), ('teams', 'Teams'), ('staff', 'Staff')], max_length=8)),
+                ('data', models.JSONField(default=dict)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='exercise.exercise')),
+                ('recipients', models.ManyToManyField(blank=True, related_name='+', to='exercise.team')),
             ],
             options={
-                "ordering": ["exercise", "seq"],
+                'ordering': ['exercise', 'seq'],
             },
         ),
         migrations.AddField(
-            model_name="dialogue",
-            name="convener",
-            field=models.ForeignKey(
-                blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.team"
-            ),
+            model_name='dialogue',
+            name='convener',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team'),
         ),
         migrations.AddField(
-            model_name="dialogue",
-            name="participants",
-            field=models.ManyToManyField(related_name="dialogues", to="exercise.team"),
+            model_name='dialogue',
+            name='participants',
+            field=models.ManyToManyField(related_name='dialogues', to='exercise.team'),
         ),
         migrations.CreateModel(
-            name="Action",
+            name='Action',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("kind", models.CharField(max_length=20)),
-                ("text", models.TextField(blank=True)),
-                ("escalation", models.IntegerField(help_text="The team's rung after this action.")),
-                ("taken_at", models.DateTimeField()),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "player",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="exercise.player",
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="exercise.team"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(max_length=20)),
+                ('text', models.TextField(blank=True)),
+                ('escalation', models.IntegerField(help_text="The team's rung after this action.")),
+                ('taken_at', models.DateTimeField()),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='exercise.exercise')),
+                ('player', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='exercise.player')),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='exercise.team')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="CommandReceipt",
+            name='CommandReceipt',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("actor", models.CharField(help_text="player:<id> or user:<id>", max_length=64)),
-                ("client_id", models.CharField(max_length=100)),
-                ("kind", models.CharField(max_length=40)),
-                ("object_id", models.BigIntegerField()),
-                ("seq", models.PositiveBigIntegerField()),
-                ("answer", models.JSONField(default=dict)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.exercise"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('actor', models.CharField(help_text='player:<id> or user:<id>', max_length=64)),
+                ('client_id', models.CharField(max_length=100)),
+                ('kind', models.CharField(max_length=40)),
+                ('object_id', models.BigIntegerField()),
+                ('seq', models.PositiveBigIntegerField()),
+                ('answer', models.JSONField(default=dict)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.exercise')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("actor", "client_id"), name="unique_client_id_per_actor")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('actor', 'client_id'), name='unique_client_id_per_actor')],
             },
         ),
         migrations.CreateModel(
-            name="ExerciseInject",
+            name='ExerciseInject',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=32)),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("pending", "Pending"), ("released", "Released"), ("skipped", "Skipped")],
-                        default="pending",
-                        max_length=8,
-                    ),
-                ),
-                ("due_at", models.FloatField(blank=True, null=True)),
-                ("released_at", models.DateTimeField(blank=True, null=True)),
-                ("skip_reason", models.TextField(blank=True)),
-                ("body_override", models.TextField(blank=True, null=True)),
-                ("severity_override", models.CharField(blank=True, max_length=16)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="injects", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "inject",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="exercise.inject"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=32)),
+                ('title', models.CharField(max_length=200)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('released', 'Released'), ('skipped', 'Skipped')], default='pending', max_length=8)),
+                ('due_at', models.FloatField(blank=True, null=True)),
+                ('released_at', models.DateTimeField(blank=True, null=True)),
+                ('skip_reason', models.TextField(blank=True)),
+                ('body_override', models.TextField(blank=True, null=True)),
+                ('severity_override', models.CharField(blank=True, max_length=16)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='injects', to='exercise.exercise')),
+                ('inject', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='exercise.inject')),
             ],
             options={
-                "ordering": ["id"],
-                "indexes": [models.Index(fields=["status", "due_at"], name="inject_due_idx")],
-                "constraints": [models.UniqueConstraint(fields=("exercise", "key"), name="unique_exercise_inject_key")],
+                'ordering': ['id'],
+                'indexes': [models.Index(fields=['status', 'due_at'], name='inject_due_idx')],
+                'constraints': [models.UniqueConstraint(fields=('exercise', 'key'), name='unique_exercise_inject_key')],
             },
         ),
         migrations.CreateModel(
-            name="ApiToken",
+            name='ApiToken',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("digest", models.CharField(max_length=64, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="api_tokens",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "player",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="tokens",
-                        to="exercise.player",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('digest', models.CharField(max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                ('player', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='exercise.player')),
             ],
             options={
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("player__isnull", True), ("user__isnull", False)),
-                            models.Q(("player__isnull", False), ("user__isnull", True)),
-                            _connector="OR",
-                        ),
-                        name="token_has_one_owner",
-                    )
-                ],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('player__isnull', True), ('user__isnull', False)), models.Q(('player__isnull', False), ('user__isnull', True)), _connector='OR'), name='token_has_one_owner')],
             },
         ),
         migrations.AddConstraint(
-            model_name="objective",
-            constraint=models.UniqueConstraint(fields=("scenario", "key"), name="unique_objective_key"),
+            model_name='objective',
+            constraint=models.UniqueConstraint(fields=('scenario', 'key'), name='unique_objective_key'),
         ),
         migrations.AddConstraint(
-            model_name="inject",
-            constraint=models.UniqueConstraint(fields=("scenario", "key"), name="unique_inject_key"),
+            model_name='inject',
+            constraint=models.UniqueConstraint(fields=('scenario', 'key'), name='unique_inject_key'),
         ),
         migrations.AddConstraint(
-            model_name="scenarioteam",
-            constraint=models.UniqueConstraint(fields=("scenario", "key"), name="unique_scenario_team_key"),
+            model_name='scenarioteam',
+            constraint=models.UniqueConstraint(fields=('scenario', 'key'), name='unique_scenario_team_key'),
         ),
         migrations.AddConstraint(
-            model_name="team",
-            constraint=models.UniqueConstraint(fields=("exercise", "key"), name="unique_team_key"),
+            model_name='team',
+            constraint=models.UniqueConstraint(fields=('exercise', 'key'), name='unique_team_key'),
         ),
         migrations.AddConstraint(
-            model_name="operationpartner",
-            constraint=models.UniqueConstraint(fields=("operation", "team"), name="unique_operation_partner"),
+            model_name='operationpartner',
+            constraint=models.UniqueConstraint(fields=('operation', 'team'), name='unique_operation_partner'),
         ),
         migrations.AddIndex(
-            model_name="hotline",
-            index=models.Index(fields=["exercise", "status"], name="hotline_status_idx"),
+            model_name='hotline',
+            index=models.Index(fields=['exercise', 'status'], name='hotline_status_idx'),
         ),
         migrations.AddIndex(
-            model_name="expectationcheck",
-            index=models.Index(fields=["exercise", "status", "event_kind"], name="open_check_idx"),
+            model_name='expectationcheck',
+            index=models.Index(fields=['exercise', 'status', 'event_kind'], name='open_check_idx'),
         ),
         migrations.AddConstraint(
-            model_name="event",
-            constraint=models.UniqueConstraint(fields=("exercise", "seq"), name="unique_event_seq"),
+            model_name='event',
+            constraint=models.UniqueConstraint(fields=('exercise', 'seq'), name='unique_event_seq'),
         ),
     ]

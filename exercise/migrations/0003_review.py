@@ -7,169 +7,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("exercise", "0002_staff_roles"),
+        ('exercise', '0002_staff_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="FeedbackReceipt",
+            name='FeedbackReceipt',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "player",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.player"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('player', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.player')),
             ],
         ),
         migrations.CreateModel(
-            name="HotwashNote",
+            name='HotwashNote',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("text", models.TextField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="hotwash_notes",
-                        to="exercise.exercise",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hotwash_notes', to='exercise.exercise')),
             ],
             options={
-                "ordering": ["created_at", "id"],
+                'ordering': ['created_at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="ImprovementItem",
+            name='ImprovementItem',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("area", models.TextField(help_text="The area for improvement.")),
-                ("action", models.TextField(help_text="The corrective action.")),
-                ("organisation", models.CharField(help_text="The responsible organisation.", max_length=200)),
-                ("owner", models.CharField(max_length=200)),
-                ("start", models.DateField(blank=True, null=True)),
-                ("due", models.DateField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("not_started", "Not started"),
-                            ("in_progress", "In progress"),
-                            ("complete", "Complete"),
-                        ],
-                        default="not_started",
-                        max_length=12,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="improvements", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "objective",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="exercise.objective",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('area', models.TextField(help_text='The area for improvement.')),
+                ('action', models.TextField(help_text='The corrective action.')),
+                ('organisation', models.CharField(help_text='The responsible organisation.', max_length=200)),
+                ('owner', models.CharField(max_length=200)),
+                ('start', models.DateField(blank=True, null=True)),
+                ('due', models.DateField()),
+                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('complete', 'Complete')], default='not_started', max_length=12)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='improvements', to='exercise.exercise')),
+                ('objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='exercise.objective')),
             ],
             options={
-                "ordering": ["due", "id"],
+                'ordering': ['due', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="ParticipantFeedback",
+            name='ParticipantFeedback',
             fields=[
-                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ("name", models.CharField(blank=True, max_length=80)),
-                ("realism", models.PositiveSmallIntegerField(help_text="1 (not at all) to 5 (very) realistic.")),
-                ("usefulness", models.PositiveSmallIntegerField(help_text="1 (not at all) to 5 (very) useful.")),
-                ("went_well", models.TextField(blank=True)),
-                ("to_improve", models.TextField(blank=True)),
-                ("created_on", models.DateField(auto_now_add=True)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="feedback", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="exercise.team",
-                    ),
-                ),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('name', models.CharField(blank=True, max_length=80)),
+                ('realism', models.PositiveSmallIntegerField(help_text='1 (not at all) to 5 (very) realistic.')),
+                ('usefulness', models.PositiveSmallIntegerField(help_text='1 (not at all) to 5 (very) useful.')),
+                ('went_well', models.TextField(blank=True)),
+                ('to_improve', models.TextField(blank=True)),
+                ('created_on', models.DateField(auto_now_add=True)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='exercise.exercise')),
+                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='exercise.team')),
             ],
             options={
-                "ordering": ["created_on", "id"],
+                'ordering': ['created_on', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="ObjectiveFinding",
+            name='ObjectiveFinding',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("strengths", models.TextField(blank=True)),
-                ("areas", models.TextField(blank=True, help_text="Areas for improvement.")),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="findings", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "objective",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exercise.objective"
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('strengths', models.TextField(blank=True)),
+                ('areas', models.TextField(blank=True, help_text='Areas for improvement.')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='exercise.exercise')),
+                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.objective')),
+                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("exercise", "objective"), name="unique_finding_objective")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('exercise', 'objective'), name='unique_finding_objective')],
             },
         ),
     ]

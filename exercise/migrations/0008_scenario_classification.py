@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("exercise", "0007_pending_decisions"),
+        ('exercise', '0007_pending_decisions'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="scenario",
-            name="classification",
+            model_name='scenario',
+            name='classification',
             field=models.CharField(blank=True, max_length=120),
         ),
     ]

@@ -5,148 +5,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("exercise", "0008_scenario_classification"),
+        ('exercise', '0008_scenario_classification'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CellMessage",
+            name='CellMessage',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("persona", models.CharField(blank=True, max_length=32)),
-                ("to", models.JSONField(default=list, help_text="The keys of the teams whose threads it is in.")),
-                ("author", models.CharField(max_length=150)),
-                ("text", models.TextField()),
-                ("sent_at", models.DateTimeField()),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="cell_messages",
-                        to="exercise.exercise",
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The writing team; none for the cell.",
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="exercise.team",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('persona', models.CharField(blank=True, max_length=32)),
+                ('to', models.JSONField(default=list, help_text='The keys of the teams whose threads it is in.')),
+                ('author', models.CharField(max_length=150)),
+                ('text', models.TextField()),
+                ('sent_at', models.DateTimeField()),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cell_messages', to='exercise.exercise')),
+                ('team', models.ForeignKey(blank=True, help_text='The writing team; none for the cell.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exercise.team')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="MediaItem",
+            name='MediaItem',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("at", models.FloatField(blank=True, help_text="Exercise seconds after start.", null=True)),
-                (
-                    "trigger",
-                    models.CharField(
-                        blank=True, choices=[("after", "After"), ("met", "Met"), ("missed", "Missed")], max_length=8
-                    ),
-                ),
-                ("trigger_ref", models.CharField(blank=True, help_text="Inject or expectation key.", max_length=32)),
-                ("trigger_delay", models.FloatField(default=0)),
-                ("key", models.CharField(max_length=32)),
-                ("order", models.PositiveIntegerField()),
-                ("persona", models.CharField(help_text="The key of the persona that publishes it.", max_length=32)),
-                ("headline", models.CharField(max_length=200)),
-                ("body", models.TextField(blank=True)),
-                ("to_all", models.BooleanField(default=False)),
-                ("to", models.JSONField(blank=True, default=list, help_text="Team keys, when not to all.")),
-                (
-                    "scenario",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="media", to="exercise.scenario"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.FloatField(blank=True, help_text='Exercise seconds after start.', null=True)),
+                ('trigger', models.CharField(blank=True, choices=[('after', 'After'), ('met', 'Met'), ('missed', 'Missed')], max_length=8)),
+                ('trigger_ref', models.CharField(blank=True, help_text='Inject or expectation key.', max_length=32)),
+                ('trigger_delay', models.FloatField(default=0)),
+                ('key', models.CharField(max_length=32)),
+                ('order', models.PositiveIntegerField()),
+                ('persona', models.CharField(help_text='The key of the persona that publishes it.', max_length=32)),
+                ('headline', models.CharField(max_length=200)),
+                ('body', models.TextField(blank=True)),
+                ('to_all', models.BooleanField(default=False)),
+                ('to', models.JSONField(blank=True, default=list, help_text='Team keys, when not to all.')),
+                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='media', to='exercise.scenario')),
             ],
             options={
-                "ordering": ["order"],
+                'ordering': ['order'],
             },
         ),
         migrations.CreateModel(
-            name="ExerciseMedia",
+            name='ExerciseMedia',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=32)),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("scenario", "Scenario"), ("cell", "Cell"), ("team", "Team")], max_length=8
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("pending", "Pending"), ("published", "Published")], default="pending", max_length=9
-                    ),
-                ),
-                ("due_at", models.FloatField(blank=True, null=True)),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                ("persona", models.CharField(blank=True, max_length=32)),
-                ("headline", models.CharField(max_length=200)),
-                ("body", models.TextField(blank=True)),
-                ("to", models.JSONField(blank=True, default=list, help_text="The keys of the teams it reached.")),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="media", to="exercise.exercise"
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="exercise.mediaitem"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=32)),
+                ('source', models.CharField(choices=[('scenario', 'Scenario'), ('cell', 'Cell'), ('team', 'Team')], max_length=8)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('published', 'Published')], default='pending', max_length=9)),
+                ('due_at', models.FloatField(blank=True, null=True)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('persona', models.CharField(blank=True, max_length=32)),
+                ('headline', models.CharField(max_length=200)),
+                ('body', models.TextField(blank=True)),
+                ('to', models.JSONField(blank=True, default=list, help_text='The keys of the teams it reached.')),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='media', to='exercise.exercise')),
+                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='exercise.mediaitem')),
             ],
             options={
-                "ordering": ["id"],
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Persona",
+            name='Persona',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=32)),
-                ("name", models.CharField(max_length=120)),
-                ("role", models.CharField(blank=True, max_length=120)),
-                ("order", models.PositiveIntegerField()),
-                (
-                    "scenario",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="personas", to="exercise.scenario"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=32)),
+                ('name', models.CharField(max_length=120)),
+                ('role', models.CharField(blank=True, max_length=120)),
+                ('order', models.PositiveIntegerField()),
+                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='personas', to='exercise.scenario')),
             ],
             options={
-                "ordering": ["order"],
+                'ordering': ['order'],
             },
         ),
         migrations.AddConstraint(
-            model_name="mediaitem",
-            constraint=models.UniqueConstraint(fields=("scenario", "key"), name="unique_media_key"),
+            model_name='mediaitem',
+            constraint=models.UniqueConstraint(fields=('scenario', 'key'), name='unique_media_key'),
         ),
         migrations.AddIndex(
-            model_name="exercisemedia",
-            index=models.Index(fields=["status", "due_at"], name="media_due_idx"),
+            model_name='exercisemedia',
+            index=models.Index(fields=['status', 'due_at'], name='media_due_idx'),
         ),
         migrations.AddConstraint(
-            model_name="exercisemedia",
-            constraint=models.UniqueConstraint(fields=("exercise", "key"), name="unique_exercise_media_key"),
+            model_name='exercisemedia',
+            constraint=models.UniqueConstraint(fields=('exercise', 'key'), name='unique_exercise_media_key'),
         ),
         migrations.AddConstraint(
-            model_name="persona",
-            constraint=models.UniqueConstraint(fields=("scenario", "key"), name="unique_persona_key"),
+            model_name='persona',
+            constraint=models.UniqueConstraint(fields=('scenario', 'key'), name='unique_persona_key'),
         ),
     ]

@@ -5,35 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("exercise", "0009_control_cell"),
+        ('exercise', '0009_control_cell'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="expectation",
-            name="restraint",
+            model_name='expectation',
+            name='restraint',
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name="objective",
-            name="team",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="national_objectives",
-                to="exercise.scenarioteam",
-            ),
+            model_name='objective',
+            name='team',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='national_objectives', to='exercise.scenarioteam'),
         ),
         migrations.AddField(
-            model_name="scenario",
-            name="read_ahead",
-            field=models.TextField(blank=True, help_text="Markdown: the road to the crisis, shown to every team."),
+            model_name='scenario',
+            name='read_ahead',
+            field=models.TextField(blank=True, help_text='Markdown: the road to the crisis, shown to every team.'),
         ),
         migrations.AddField(
-            model_name="scenarioteam",
-            name="brief",
+            model_name='scenarioteam',
+            name='brief',
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

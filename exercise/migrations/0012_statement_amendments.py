@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("exercise", "0011_restraint"),
+        ('exercise', '0011_restraint'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="statement",
-            name="reservations",
-            field=models.JSONField(blank=True, default=dict, help_text="team key: the reservation it endorsed with"),
+            model_name='statement',
+            name='reservations',
+            field=models.JSONField(blank=True, default=dict, help_text='team key: the reservation it endorsed with'),
         ),
         migrations.AddField(
-            model_name="statement",
-            name="version",
+            model_name='statement',
+            name='version',
             field=models.PositiveIntegerField(default=1),
         ),
     ]

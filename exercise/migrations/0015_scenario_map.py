@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("exercise", "0014_exercise_staff"),
+        ('exercise', '0014_exercise_staff'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="scenario",
-            name="map",
-            field=models.TextField(
-                blank=True, help_text="SVG drawing of the scenario's geography, shown to every team."
-            ),
+            model_name='scenario',
+            name='map',
+            field=models.TextField(blank=True, help_text="SVG drawing of the scenario's geography, shown to every team."),
         ),
     ]
