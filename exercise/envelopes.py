@@ -36,8 +36,9 @@ def to_json(item: dict[str, Any]) -> str:
     return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
 
 
-def visible_to(exercise: Exercise, team: Team | None) -> QuerySet[Event]:
-    """Events of the exercise that a team sees, or every event for staff (team None)."""
+def visible_to(exercise: Exercise | int, team: Team | None) -> QuerySet[Event]:
+    """Events of the exercise (or of the exercise of that id) that a team sees, or every
+    event for staff (team None)."""
     events = Event.objects.filter(exercise=exercise)
     if team is None:
         return events
@@ -45,7 +46,7 @@ def visible_to(exercise: Exercise, team: Team | None) -> QuerySet[Event]:
 
 
 def visible_after(
-    exercise: Exercise, team: Team | None, after: int, *, before: int | None = None, limit: int | None = None
+    exercise: Exercise | int, team: Team | None, after: int, *, before: int | None = None, limit: int | None = None
 ) -> Iterator[dict[str, Any]]:
     """Envelopes of the visible events after ``after`` (and before ``before``), ascending."""
     visible = visible_to(exercise, team)
@@ -60,7 +61,7 @@ def visible_after(
         prev = event.seq
 
 
-def _last_visible(exercise: Exercise, team: Team | None, after: int) -> int:
+def _last_visible(exercise: Exercise | int, team: Team | None, after: int) -> int:
     """The seq of the last event visible at or before ``after``: the first envelope's prev.
 
     Staff see every seq and seqs have no gaps, so the next event's prev is ``after`` itself.

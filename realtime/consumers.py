@@ -14,6 +14,7 @@ import logging
 import re
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
@@ -22,10 +23,11 @@ from exercise import presence, staffing
 from exercise.commands import LARGEST_ID
 from exercise.envelopes import staff_group, team_group, to_json, visible_after
 from exercise.errors import NotFound
-from exercise.models import Exercise
+from exercise.models import Exercise, Team
 from exercise.roles import Caller
 from realtime import tickets
 from realtime.auth import caller_from_scope, origin_allowed
+from realtime.shared_reads import SharedReads
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -42,6 +44,16 @@ logger = logging.getLogger(__name__)
 
 
 class ExerciseConsumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message: dict) -> None:
+        """As Channels' own, less its trip to the database thread before every message to
+        close stale connections: this consumer's database work runs in
+        database_sync_to_async, which closes them around itself, and that one thread
+        serves every socket of the process (a storm of connects queued on it)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self) -> None:
         self.exercise_id = int(self.scope["url_route"]["kwargs"]["exercise_id"])
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
@@ -56,25 +68,41 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.hold_since = 0.0
 
         ticket = query.get("ticket", [""])[0]
-        if ticket:  # stands for a token, which then stays out of the URL
-            token = await database_sync_to_async(tickets.redeem)(ticket, self.exercise_id) or ""
-        caller, by_session = (None, False) if ticket and not token else await self._caller(token)
+        refusal = await database_sync_to_async(self._admit)(token, ticket)
         await self.accept()
+        if refusal is not None:
+            await self.close(code=refusal)
+            return
+        # Subscribe before reading the log: an event committed in between then arrives
+        # both ways, and the duplicate is dropped by seq, instead of not arriving at all.
+        # Live messages wait in the layer until this handler returns.
+        try:
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        except BaseException:
+            await database_sync_to_async(presence.left)(self.exercise_id, self.audience)
+            self.group = None
+            raise
+        await self._send_from_log()
+
+    def _admit(self, token: str, ticket: str) -> int | None:
+        """Who opened the socket, and what they may see, in one trip to the database thread
+        (in a reconnect storm, every socket's trips queue on that one thread): the close
+        code refusing them, or None with the socket's audience set and counted present."""
+        if ticket:  # stands for a token, which then stays out of the URL
+            token = tickets.redeem(ticket, self.exercise_id) or ""
+            if not token:
+                return CLOSE_UNAUTHENTICATED
+        caller, by_session = caller_from_scope(self.scope, token)
         if caller is None:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
+            return CLOSE_UNAUTHENTICATED
         if self.last_sent < 0:
-            await self.close(code=CLOSE_BAD_REQUEST)
-            return
+            return CLOSE_BAD_REQUEST
         if by_session and not origin_allowed(self.scope):
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        self.exercise = await database_sync_to_async(Exercise.objects.filter(pk=self.exercise_id).first)()
-        # A staff user not assigned to the exercise is told it does not exist, as for an id never used.
-        if self.exercise is None or (caller.is_staff and not await self._assigned(caller)):
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
+            return CLOSE_FORBIDDEN
         if caller.is_staff:
+            # A staff user not assigned to the exercise is told it does not exist, as for an id never used.
+            if not Exercise.objects.filter(pk=self.exercise_id).exists() or not self._assigned(caller):
+                return CLOSE_NOT_FOUND
             self.team = None
             self.group = staff_group(self.exercise_id)
             self.audience = "staff"
@@ -82,25 +110,17 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             self.team = caller.player.team
             self.group = team_group(self.exercise_id, self.team.pk)
             self.audience = self.team.key
-        else:
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        # Subscribe before reading the log: an event committed in between then arrives
-        # both ways, and the duplicate is dropped by seq, instead of not arriving at all.
-        # Live messages wait in the layer until this handler returns.
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await database_sync_to_async(presence.joined)(self.exercise_id, self.audience)
-        await self._send_from_log()
+        else:  # the player's exercise is another one: this one's existence decides the code
+            return CLOSE_FORBIDDEN if Exercise.objects.filter(pk=self.exercise_id).exists() else CLOSE_NOT_FOUND
+        presence.joined(self.exercise_id, self.audience)
+        return None
 
-    async def _assigned(self, caller: Caller) -> bool:
+    def _assigned(self, caller: Caller) -> bool:
         try:
-            await database_sync_to_async(staffing.caller_on)(caller, self.exercise_id)
+            staffing.caller_on(caller, self.exercise_id)
         except NotFound:
             return False
         return True
-
-    async def _caller(self, token: str) -> tuple[Caller | None, bool]:
-        return await database_sync_to_async(caller_from_scope)(self.scope, token)
 
     async def disconnect(self, code: int) -> None:
         if self.hold_timer is not None:
@@ -181,17 +201,23 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         close the socket, and every client reconnecting would add to the load; instead the
         socket retries, and live events wait behind it in order.
         """
+        team, after = self.team, self.last_sent
+        # The audience's own key: a read is shared only by sockets that see the same events.
+        key = (self.exercise_id, None if team is None else team.pk, after, before)
         pause = FIRST_RETRY_SECONDS
         while True:
             try:
-                return await database_sync_to_async(self._read_log)(before)
+                return await shared_reads.read(key, lambda: read_log(self.exercise_id, team, after, before))
             except DatabaseError:
                 logger.warning("exercise %s socket: reading the log failed; retrying", self.exercise_id, exc_info=True)
             await asyncio.sleep(pause)
             pause = min(pause * 2, LAST_RETRY_SECONDS)
 
-    def _read_log(self, before: int | None) -> list[tuple[int, str]]:
-        return [
-            (item["seq"], to_json(item))
-            for item in visible_after(self.exercise, self.team, self.last_sent, before=before)
-        ]
+
+def read_log(exercise_id: int, team: Team | None, after: int, before: int | None) -> list[tuple[int, str]]:
+    """The frames of the events the audience sees after ``after`` (and before ``before``)."""
+    return [(item["seq"], to_json(item)) for item in visible_after(exercise_id, team, after, before=before)]
+
+
+# One per process, as the database thread it queues work on.
+shared_reads = SharedReads()
