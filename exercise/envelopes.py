@@ -46,11 +46,20 @@ def visible_to(exercise: Exercise | int, team: Team | None) -> QuerySet[Event]:
 
 
 def visible_after(
-    exercise: Exercise | int, team: Team | None, after: int, *, before: int | None = None, limit: int | None = None
+    exercise: Exercise | int,
+    team: Team | None,
+    after: int,
+    *,
+    before: int | None = None,
+    limit: int | None = None,
+    prev: int | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Envelopes of the visible events after ``after`` (and before ``before``), ascending."""
+    """Envelopes of the visible events after ``after`` (and before ``before``), ascending.
+    ``prev``, when the caller knows it (``after`` is itself a visible event's seq), spares
+    looking up the last visible event at or before ``after``."""
     visible = visible_to(exercise, team)
-    prev = _last_visible(exercise, team, after)
+    if prev is None:
+        prev = _last_visible(exercise, team, after)
     events = visible.filter(seq__gt=after).order_by("seq")
     if before is not None:
         events = events.filter(seq__lt=before)

@@ -39,6 +39,9 @@ FIRST_RETRY_SECONDS = 0.5
 # broadcasts arrive within a few milliseconds of each other; a dropped one never does.
 HOLD_SECONDS = 0.1
 LAST_RETRY_SECONDS = 5.0
+# Events per read of the log. A socket that is far behind reads its next page while it
+# sends one; a reconnecting socket, a few events behind, reads once.
+PAGE = 200
 
 logger = logging.getLogger(__name__)
 
@@ -189,34 +192,54 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.last_sent = message["seq"]
 
     async def _send_from_log(self, before: int | None = None) -> None:
-        frames = await self._read_log_patiently(before)
-        for seq, text in frames:
-            await self.send(text_data=text)
-            self.last_sent = seq
+        """The log's events after the last sent (and before ``before``), a page at a time:
+        the next page is read while this one is sent, so that a socket far behind starts
+        receiving at once, and the client reads while the server still reads the log."""
+        page = await self._read_log_patiently(self.last_sent, None, before)
+        while True:
+            following = None
+            if len(page) == PAGE:  # a full page: there may be more
+                last = page[-1][0]  # visible to the audience: the next page's first prev
+                following = asyncio.ensure_future(self._read_log_patiently(last, last, before))
+            try:
+                for seq, text in page:
+                    await self.send(text_data=text)
+                    self.last_sent = seq
+            except BaseException:
+                if following is not None:
+                    following.cancel()
+                raise
+            if following is None:
+                return
+            page = await following
 
-    async def _read_log_patiently(self, before: int | None) -> list[tuple[int, str]]:
-        """The log's frames, however long the database takes to answer.
+    async def _read_log_patiently(self, after: int, prev: int | None, before: int | None) -> list[tuple[int, str]]:
+        """A page of the log's frames, however long the database takes to answer.
 
         Under overload a read can wait past the connection pool's timeout. Giving up would
         close the socket, and every client reconnecting would add to the load; instead the
         socket retries, and live events wait behind it in order.
         """
-        team, after = self.team, self.last_sent
+        team = self.team
         # The audience's own key: a read is shared only by sockets that see the same events.
         key = (self.exercise_id, None if team is None else team.pk, after, before)
         pause = FIRST_RETRY_SECONDS
         while True:
             try:
-                return await shared_reads.read(key, lambda: read_log(self.exercise_id, team, after, before))
+                return await shared_reads.read(key, lambda: read_log(self.exercise_id, team, after, prev, before))
             except DatabaseError:
                 logger.warning("exercise %s socket: reading the log failed; retrying", self.exercise_id, exc_info=True)
             await asyncio.sleep(pause)
             pause = min(pause * 2, LAST_RETRY_SECONDS)
 
 
-def read_log(exercise_id: int, team: Team | None, after: int, before: int | None) -> list[tuple[int, str]]:
-    """The frames of the events the audience sees after ``after`` (and before ``before``)."""
-    return [(item["seq"], to_json(item)) for item in visible_after(exercise_id, team, after, before=before)]
+def read_log(
+    exercise_id: int, team: Team | None, after: int, prev: int | None, before: int | None
+) -> list[tuple[int, str]]:
+    """A page of the frames of the events the audience sees after ``after`` (and before
+    ``before``); ``prev``, when known, is the last of them at or before ``after``."""
+    events = visible_after(exercise_id, team, after, before=before, limit=PAGE, prev=prev)
+    return [(item["seq"], to_json(item)) for item in events]
 
 
 # One per process, as the database thread it queues work on.
