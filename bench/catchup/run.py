@@ -7,7 +7,8 @@ options, the channels-redis pub/sub layer, PostgreSQL; the events are written he
 through the services, so no Celery is needed):
 
 1. A fresh database and Redis db; the fan-out benchmark's scenario with ``--teams``
-   teams; an exercise, started; a player of the first team, and its token.
+   teams (and one inject, due in a day); an exercise, started; a player of the first
+   team, and its token.
 2. ``--missed`` ad-hoc injects to that team and as many to the second team, alternately,
    in one transaction: the player's socket, resuming after the exercise's start, has
    missed ``--missed`` events visible to its team, between as many it never sees.
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.fanout import analysis, environment, processes, servers  # noqa: E402
+from bench.fanout import analysis, environment, processes, servers, workload  # noqa: E402
 from bench.fanout.run import run_client, start_redis  # noqa: E402
 
 
@@ -115,7 +116,9 @@ def build(*, teams: int, missed: int) -> dict[str, Any]:
     from exercise import access, injects
     from exercise.models import Exercise
 
-    setup = parley_side.build_exercise([], teams=teams, sockets=0)
+    # The scenario needs an inject: one due in a day, which nothing here releases.
+    due_later = workload.plan(teams=teams, injects=1, first=86_400, every=1)
+    setup = parley_side.build_exercise(due_later, teams=teams, sockets=0)
     parley_side.change_status(setup.exercise_id, "start")
     after = parley_side.last_seq(setup.exercise_id)
     exercise_teams = Exercise.objects.get(pk=setup.exercise_id).teams
