@@ -119,11 +119,11 @@ def build(*, teams: int, missed: int) -> dict[str, Any]:
     # The scenario needs an inject: one due in a day, which nothing here releases.
     due_later = workload.plan(teams=teams, injects=1, first=86_400, every=1)
     setup = parley_side.build_exercise(due_later, teams=teams, sockets=0)
-    parley_side.change_status(setup.exercise_id, "start")
-    after = parley_side.last_seq(setup.exercise_id)
     exercise_teams = Exercise.objects.get(pk=setup.exercise_id).teams
     first, second = (team.key for team in exercise_teams.order_by("key")[:2])
     _player, token = access.join_team(code=exercise_teams.get(key=first).join_code, name="Resuming player")
+    parley_side.change_status(setup.exercise_id, "start")
+    after = parley_side.last_seq(setup.exercise_id)
     caller = parley_side.facilitator()
     with transaction.atomic():
         for number in range(2 * missed):
