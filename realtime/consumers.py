@@ -19,20 +19,14 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
 
-from exercise import presence, staffing
+from exercise import presence
 from exercise.commands import LARGEST_ID
-from exercise.envelopes import staff_group, team_group, to_json, visible_after
-from exercise.errors import NotFound
-from exercise.models import Exercise, Team
-from exercise.roles import Caller
-from realtime import tickets
-from realtime.auth import caller_from_scope, origin_allowed
+from exercise.envelopes import to_json, visible_after
+from exercise.models import Team
+from realtime import admission
 from realtime.shared_reads import SharedReads
 
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_BAD_REQUEST = 4400  # an `after` that is not a seq, or a frame sent to this read-only socket
+CLOSE_BAD_REQUEST = admission.CLOSE_BAD_REQUEST
 SEQ = re.compile(r"[0-9]{1,19}")
 FIRST_RETRY_SECONDS = 0.5
 # How long an event waits for the one before it before the log is read instead. Crossed
@@ -70,12 +64,19 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.holds = 0  # numbers the timers, so that a cancelled one's message is ignored
         self.hold_since = 0.0
 
-        ticket = query.get("ticket", [""])[0]
-        refusal = await database_sync_to_async(self._admit)(token, ticket)
+        request = admission.Request(
+            scope=self.scope,
+            exercise_id=self.exercise_id,
+            token=token,
+            ticket=query.get("ticket", [""])[0],
+            after_valid=self.last_sent >= 0,
+        )
+        admitted = await admission.admissions(request)
         await self.accept()
-        if refusal is not None:
-            await self.close(code=refusal)
+        if not isinstance(admitted, admission.Admitted):
+            await self.close(code=admitted)
             return
+        self.team, self.group, self.audience = admitted.team, admitted.group, admitted.audience
         # Subscribe before reading the log: an event committed in between then arrives
         # both ways, and the duplicate is dropped by seq, instead of not arriving at all.
         # Live messages wait in the layer until this handler returns.
@@ -86,44 +87,6 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             self.group = None
             raise
         await self._send_from_log()
-
-    def _admit(self, token: str, ticket: str) -> int | None:
-        """Who opened the socket, and what they may see, in one trip to the database thread
-        (in a reconnect storm, every socket's trips queue on that one thread): the close
-        code refusing them, or None with the socket's audience set and counted present."""
-        if ticket:  # stands for a token, which then stays out of the URL
-            token = tickets.redeem(ticket, self.exercise_id) or ""
-            if not token:
-                return CLOSE_UNAUTHENTICATED
-        caller, by_session = caller_from_scope(self.scope, token)
-        if caller is None:
-            return CLOSE_UNAUTHENTICATED
-        if self.last_sent < 0:
-            return CLOSE_BAD_REQUEST
-        if by_session and not origin_allowed(self.scope):
-            return CLOSE_FORBIDDEN
-        if caller.is_staff:
-            # A staff user not assigned to the exercise is told it does not exist, as for an id never used.
-            if not Exercise.objects.filter(pk=self.exercise_id).exists() or not self._assigned(caller):
-                return CLOSE_NOT_FOUND
-            self.team = None
-            self.group = staff_group(self.exercise_id)
-            self.audience = "staff"
-        elif caller.player.team.exercise_id == self.exercise_id:
-            self.team = caller.player.team
-            self.group = team_group(self.exercise_id, self.team.pk)
-            self.audience = self.team.key
-        else:  # the player's exercise is another one: this one's existence decides the code
-            return CLOSE_FORBIDDEN if Exercise.objects.filter(pk=self.exercise_id).exists() else CLOSE_NOT_FOUND
-        presence.joined(self.exercise_id, self.audience)
-        return None
-
-    def _assigned(self, caller: Caller) -> bool:
-        try:
-            staffing.caller_on(caller, self.exercise_id)
-        except NotFound:
-            return False
-        return True
 
     async def disconnect(self, code: int) -> None:
         if self.hold_timer is not None:
