@@ -34,8 +34,10 @@ FIRST_RETRY_SECONDS = 0.5
 HOLD_SECONDS = 0.1
 LAST_RETRY_SECONDS = 5.0
 # Events per read of the log. A socket that is far behind reads its next page while it
-# sends one; a reconnecting socket, a few events behind, reads once.
-PAGE = 200
+# sends one; a reconnecting socket, a few events behind, reads once. The first page is
+# smaller, so that the first frames leave sooner.
+FIRST_PAGE = 50
+PAGE = 250
 
 logger = logging.getLogger(__name__)
 
@@ -158,15 +160,19 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         """The log's events after the last sent (and before ``before``), a page at a time:
         the next page is read while this one is sent, so that a socket far behind starts
         receiving at once, and the client reads while the server still reads the log."""
-        page = await self._read_log_patiently(self.last_sent, None, before)
+        size = FIRST_PAGE
+        page = await self._read_log_patiently(self.last_sent, None, before, size)
         while True:
             following = None
-            if len(page) == PAGE:  # a full page: there may be more
+            if len(page) == size:  # a full page: there may be more
                 last = page[-1][0]  # visible to the audience: the next page's first prev
-                following = asyncio.ensure_future(self._read_log_patiently(last, last, before))
+                size = PAGE
+                following = asyncio.ensure_future(self._read_log_patiently(last, last, before, size))
             try:
                 for seq, text in page:
-                    await self.send(text_data=text)
+                    # Straight to the server, past the consumer's and the session's wrappers
+                    # of send, which add nothing to a text frame: a page is many frames.
+                    await self.base_send({"type": "websocket.send", "text": text})
                     self.last_sent = seq
             except BaseException:
                 if following is not None:
@@ -176,7 +182,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
                 return
             page = await following
 
-    async def _read_log_patiently(self, after: int, prev: int | None, before: int | None) -> list[tuple[int, str]]:
+    async def _read_log_patiently(
+        self, after: int, prev: int | None, before: int | None, size: int
+    ) -> list[tuple[int, str]]:
         """A page of the log's frames, however long the database takes to answer.
 
         Under overload a read can wait past the connection pool's timeout. Giving up would
@@ -185,11 +193,11 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         """
         team = self.team
         # The audience's own key: a read is shared only by sockets that see the same events.
-        key = (self.exercise_id, None if team is None else team.pk, after, before)
+        key = (self.exercise_id, None if team is None else team.pk, after, before, size)
         pause = FIRST_RETRY_SECONDS
         while True:
             try:
-                return await shared_reads.read(key, lambda: read_log(self.exercise_id, team, after, prev, before))
+                return await shared_reads.read(key, lambda: read_log(self.exercise_id, team, after, prev, before, size))
             except DatabaseError:
                 logger.warning("exercise %s socket: reading the log failed; retrying", self.exercise_id, exc_info=True)
             await asyncio.sleep(pause)
@@ -197,11 +205,11 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
 
 
 def read_log(
-    exercise_id: int, team: Team | None, after: int, prev: int | None, before: int | None
+    exercise_id: int, team: Team | None, after: int, prev: int | None, before: int | None, size: int
 ) -> list[tuple[int, str]]:
-    """A page of the frames of the events the audience sees after ``after`` (and before
+    """A page of ``size`` frames of the events the audience sees after ``after`` (and before
     ``before``); ``prev``, when known, is the last of them at or before ``after``."""
-    events = visible_after(exercise_id, team, after, before=before, limit=PAGE, prev=prev)
+    events = visible_after(exercise_id, team, after, before=before, limit=size, prev=prev)
     return [(item["seq"], to_json(item)) for item in events]
 
 

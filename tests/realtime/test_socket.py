@@ -258,9 +258,9 @@ def counting_log_reads(monkeypatch) -> list:
     reads: list = []
     read_log = consumers.read_log
 
-    def counted(exercise_id, team, after, prev, before):  # type: ignore[no-untyped-def]
+    def counted(exercise_id, team, after, prev, before, size):  # type: ignore[no-untyped-def]
         reads.append(before)
-        return read_log(exercise_id, team, after, prev, before)
+        return read_log(exercise_id, team, after, prev, before, size)
 
     monkeypatch.setattr(consumers, "read_log", counted)
     return reads
