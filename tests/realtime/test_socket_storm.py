@@ -9,7 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import close_old_connections
 
-from exercise import exercises
+from exercise import exercises, presence
 from exercise.envelopes import visible_after
 from realtime import consumers
 from tests import builders
@@ -50,6 +50,16 @@ def recording_reads(monkeypatch) -> list[tuple[int | None, int]]:
     return reads
 
 
+async def present(exercise, facilitator) -> tuple[int, int]:
+    """The sockets counted present in ARC and in BOR."""
+
+    def counts() -> tuple[int, int]:
+        teams = presence.connected(caller=facilitator.caller, exercise=exercise)["teams"]
+        return teams["ARC"], teams["BOR"]
+
+    return await database_sync_to_async(counts)()
+
+
 async def expected_seqs(exercise, team) -> list[int]:
     return await database_sync_to_async(lambda: [item["seq"] for item in visible_after(exercise, team, 0)])()
 
@@ -72,6 +82,7 @@ async def test_sockets_of_two_teams_connecting_at_once_each_get_their_teams_even
         writer.start()
         await asyncio.to_thread(writer.join)
     sockets = await asyncio.gather(*opening)
+    assert await present(exercise, facilitator) == (6, 6)  # admitted together, counted each
     await database_sync_to_async(append_for)(exercise, [arc, bor], 2)  # and live ones after
     for team, team_sockets in ((arc, sockets[:6]), (bor, sockets[6:])):
         expected = await expected_seqs(exercise, team)
@@ -81,6 +92,7 @@ async def test_sockets_of_two_teams_connecting_at_once_each_get_their_teams_even
             assert [frame["prev"] for frame in frames] == [0, *expected[:-1]]
             assert await socket.receive_nothing(timeout=0.2)
             await socket.disconnect()
+    assert await present(exercise, facilitator) == (0, 0)
     # Each read was its own team's (shared or not), and none was made for more than asked.
     assert {team for team, _after in reads} == {arc.pk, bor.pk}
     assert len(reads) <= len(sockets)
