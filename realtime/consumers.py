@@ -1,4 +1,6 @@
-"""The exercise socket. Thin: it authenticates, subscribes, replays and forwards.
+"""The exercise socket. Thin: it authenticates (realtime.admission, with the sockets
+asking at the same moment), subscribes, replays (a page at a time, each read shared by
+the sockets of the audience waiting on it: realtime.shared_reads) and forwards.
 
 Live events arrive as already serialised envelopes, one per audience. An event whose
 ``prev`` is past the last seq sent arrived before an earlier one: broadcasts from
