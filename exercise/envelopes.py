@@ -9,8 +9,6 @@ from django.db.models import Max, Q, QuerySet
 from exercise.catalogue import sentence
 from exercise.models import Event, Exercise, Team
 
-CHUNK = 500  # rows fetched at a time from a long read
-
 
 def staff_group(exercise_id: int) -> str:
     return f"exercise.{exercise_id}.staff"
@@ -67,8 +65,8 @@ def visible_after(
         events = events.filter(seq__lt=before)
     if limit is not None:
         events = events[:limit]
-    # A page that fits one fetch is read with one query, not a server-side cursor's three.
-    rows = events if limit is not None and limit <= CHUNK else events.iterator(chunk_size=CHUNK)
+    # A page (a limited read) is read with one query, not a server-side cursor's three.
+    rows = events if limit is not None else events.iterator(chunk_size=500)
     for event in rows:
         yield envelope(event, prev)
         prev = event.seq

@@ -35,11 +35,10 @@ FIRST_RETRY_SECONDS = 0.5
 # broadcasts arrive within a few milliseconds of each other; a dropped one never does.
 HOLD_SECONDS = 0.1
 LAST_RETRY_SECONDS = 5.0
-# Events per read of the log. A socket that is far behind reads its next page while it
-# sends one; a reconnecting socket, a few events behind, reads once. The first page is
-# smaller, so that the first frames leave sooner.
-FIRST_PAGE = 50
-PAGE = 250
+# Events per read of the log: a socket further behind reads its next page while it sends
+# one, so a long replay is never held in memory whole. Measured with bench/catchup, pages
+# of 50 then 250 made a catch-up of 1,000 events slower than one read (docs/benchmarks.md).
+PAGE = 1000
 
 logger = logging.getLogger(__name__)
 
@@ -162,14 +161,12 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         """The log's events after the last sent (and before ``before``), a page at a time:
         the next page is read while this one is sent, so that a socket far behind starts
         receiving at once, and the client reads while the server still reads the log."""
-        size = FIRST_PAGE
-        page = await self._read_log_patiently(self.last_sent, None, before, size)
+        page = await self._read_log_patiently(self.last_sent, None, before, PAGE)
         while True:
             following = None
-            if len(page) == size:  # a full page: there may be more
+            if len(page) == PAGE:  # a full page: there may be more
                 last = page[-1][0]  # visible to the audience: the next page's first prev
-                size = PAGE
-                following = asyncio.ensure_future(self._read_log_patiently(last, last, before, size))
+                following = asyncio.ensure_future(self._read_log_patiently(last, last, before, PAGE))
             try:
                 for seq, text in page:
                     # Straight to the server, past the consumer's and the session's wrappers

@@ -99,9 +99,8 @@ async def test_sockets_of_two_teams_connecting_at_once_each_get_their_teams_even
 
 
 async def test_a_socket_far_behind_gets_every_page_once_in_order(exercise, facilitator, monkeypatch):
-    """Pages of 3, then 7 (the real sizes are larger), while events keep coming: the replay reads
+    """Pages of 7 (the real size is larger), while events keep coming: the replay reads
     page after page, with the live events behind it, and sends each event once."""
-    monkeypatch.setattr(consumers, "FIRST_PAGE", 3)
     monkeypatch.setattr(consumers, "PAGE", 7)
     room = await database_sync_to_async(started_with_players)(exercise, facilitator, per_team=1)
     arc, bor = room["teams"]["ARC"], room["teams"]["BOR"]
@@ -121,7 +120,6 @@ async def test_a_socket_far_behind_gets_every_page_once_in_order(exercise, facil
 
 
 async def test_a_resume_from_the_middle_of_a_page_starts_after_it(exercise, facilitator, monkeypatch):
-    monkeypatch.setattr(consumers, "FIRST_PAGE", 4)
     monkeypatch.setattr(consumers, "PAGE", 4)
     room = await database_sync_to_async(started_with_players)(exercise, facilitator, per_team=1)
     arc, bor = room["teams"]["ARC"], room["teams"]["BOR"]
