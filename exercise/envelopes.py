@@ -36,8 +36,9 @@ def to_json(item: dict[str, Any]) -> str:
     return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
 
 
-def visible_to(exercise: Exercise, team: Team | None) -> QuerySet[Event]:
-    """Events of the exercise that a team sees, or every event for staff (team None)."""
+def visible_to(exercise: Exercise | int, team: Team | None) -> QuerySet[Event]:
+    """Events of the exercise (or of the exercise of that id) that a team sees, or every
+    event for staff (team None)."""
     events = Event.objects.filter(exercise=exercise)
     if team is None:
         return events
@@ -45,22 +46,33 @@ def visible_to(exercise: Exercise, team: Team | None) -> QuerySet[Event]:
 
 
 def visible_after(
-    exercise: Exercise, team: Team | None, after: int, *, before: int | None = None, limit: int | None = None
+    exercise: Exercise | int,
+    team: Team | None,
+    after: int,
+    *,
+    before: int | None = None,
+    limit: int | None = None,
+    prev: int | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Envelopes of the visible events after ``after`` (and before ``before``), ascending."""
+    """Envelopes of the visible events after ``after`` (and before ``before``), ascending.
+    ``prev``, when the caller knows it (``after`` is itself a visible event's seq), spares
+    looking up the last visible event at or before ``after``."""
     visible = visible_to(exercise, team)
-    prev = _last_visible(exercise, team, after)
+    if prev is None:
+        prev = _last_visible(exercise, team, after)
     events = visible.filter(seq__gt=after).order_by("seq")
     if before is not None:
         events = events.filter(seq__lt=before)
     if limit is not None:
         events = events[:limit]
-    for event in events.iterator(chunk_size=500):
+    # A page (a limited read) is read with one query, not a server-side cursor's three.
+    rows = events if limit is not None else events.iterator(chunk_size=500)
+    for event in rows:
         yield envelope(event, prev)
         prev = event.seq
 
 
-def _last_visible(exercise: Exercise, team: Team | None, after: int) -> int:
+def _last_visible(exercise: Exercise | int, team: Team | None, after: int) -> int:
     """The seq of the last event visible at or before ``after``: the first envelope's prev.
 
     Staff see every seq and seqs have no gaps, so the next event's prev is ``after`` itself.

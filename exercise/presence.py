@@ -5,6 +5,7 @@ A server killed without closing its sockets leaves its count behind until the ke
 expires a day later; restarting the server fleet clears it with the cache.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.cache import cache
@@ -19,10 +20,13 @@ def _key(exercise_id: int, audience: str) -> str:
     return f"presence:{exercise_id}:{audience}"
 
 
-def joined(exercise_id: int, audience: str) -> None:
-    key = _key(exercise_id, audience)
-    cache.add(key, 0, TTL_SECONDS)
-    cache.incr(key)
+def joined_many(counts: Mapping[tuple[int, str], int]) -> None:
+    """Sockets joined: (exercise id, audience) -> how many. Sockets admitted together
+    (realtime.admission) cost two cache calls an audience rather than two a socket."""
+    for (exercise_id, audience), count in counts.items():
+        key = _key(exercise_id, audience)
+        cache.add(key, 0, TTL_SECONDS)
+        cache.incr(key, count)
 
 
 def left(exercise_id: int, audience: str) -> None:

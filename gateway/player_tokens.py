@@ -45,6 +45,23 @@ class PlayerTokens:
             self._remember(token, fields, found.expires_at)
         return token_owner(found)
 
+    def callers(self, tokens: list[str]) -> dict[str, Caller | None]:
+        """Each token's caller, as ``caller`` gives it, those this process has not seen
+        lately looked up in one query (a storm of reconnecting sockets asks for many)."""
+        found: dict[str, Caller | None] = {token: self.known(token) for token in tokens}
+        unknown = {hash_token(token): token for token, caller in found.items() if caller is None and len(token) <= 200}
+        if not unknown:
+            return found
+        owners = valid_tokens().select_related("user", "player__team__exercise").filter(digest__in=list(unknown))
+        for record in owners:
+            token = unknown[record.digest]
+            if record.player is not None:
+                player, team = record.player, record.player.team
+                fields = (player.pk, player.name, team.pk, team.exercise_id, team.key, team.name)
+                self._remember(token, fields, record.expires_at)
+            found[token] = token_owner(record)
+        return found
+
     async def look_up(self, token: str, db: Any) -> Caller | None:
         """The player whose token this is, read on an asyncio psycopg connection and kept;
         None for an unknown token or a staff one (whose role the full path reads)."""

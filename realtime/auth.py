@@ -1,10 +1,14 @@
 """Who opened the socket: a token in the query string, or the page's session."""
 
+from channels.auth import get_user
+from channels.middleware import BaseMiddleware
+from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
+from django.utils.functional import SimpleLazyObject
 
-from exercise.access import caller_for_token
 from exercise.roles import Caller, caller_for_player, caller_for_user
+from gateway.player_tokens import player_tokens
 from gateway.sessions import player_in
 
 
@@ -40,9 +44,26 @@ def _scheme(scope: dict, headers: dict[bytes, bytes]) -> str:
 def caller_from_scope(scope: dict, token: str) -> tuple[Caller | None, bool]:
     """The caller, and whether a session (rather than a token) vouched for them."""
     if token:
-        return caller_for_token(token), False
+        return player_tokens.caller(token), False
     user = scope.get("user")
     if user is not None and user.is_authenticated:
         return caller_for_user(user), True
     player = player_in(scope.get("session"))
     return (caller_for_player(player), True) if player else (None, False)
+
+
+class LazyUser(BaseMiddleware):
+    """The session's user in ``scope["user"]``, as Channels' AuthMiddleware puts it, but read
+    only when asked for, on the database thread where the consumer authenticates: a socket
+    opened with a token never reads it, and none spends a trip to that one thread of the
+    process on it before the consumer's own (a reconnect storm queues every socket there)."""
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> object:
+        scope = dict(scope)
+        scope["user"] = SimpleLazyObject(lambda: get_user.func(scope))  # the sync function it wraps
+        return await super().__call__(scope, receive, send)
+
+
+def socket_auth(inner: object) -> object:
+    """Channels' AuthMiddlewareStack, with the user read lazily (LazyUser)."""
+    return CookieMiddleware(SessionMiddleware(LazyUser(inner)))

@@ -1,4 +1,6 @@
-"""The exercise socket. Thin: it authenticates, subscribes, replays and forwards.
+"""The exercise socket. Thin: it authenticates (realtime.admission, with the sockets
+asking at the same moment), subscribes, replays (a page at a time, each read shared by
+the sockets of the audience waiting on it: realtime.shared_reads) and forwards.
 
 Live events arrive as already serialised envelopes, one per audience. An event whose
 ``prev`` is past the last seq sent arrived before an earlier one: broadcasts from
@@ -14,34 +16,44 @@ import logging
 import re
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
 
-from exercise import presence, staffing
+from exercise import presence
 from exercise.commands import LARGEST_ID
-from exercise.envelopes import staff_group, team_group, to_json, visible_after
-from exercise.errors import NotFound
-from exercise.models import Exercise
-from exercise.roles import Caller
-from realtime import tickets
-from realtime.auth import caller_from_scope, origin_allowed
+from exercise.envelopes import to_json, visible_after
+from exercise.models import Team
+from realtime import admission
+from realtime.shared_reads import SharedReads
 
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_BAD_REQUEST = 4400  # an `after` that is not a seq, or a frame sent to this read-only socket
+CLOSE_BAD_REQUEST = admission.CLOSE_BAD_REQUEST
 SEQ = re.compile(r"[0-9]{1,19}")
 FIRST_RETRY_SECONDS = 0.5
 # How long an event waits for the one before it before the log is read instead. Crossed
 # broadcasts arrive within a few milliseconds of each other; a dropped one never does.
 HOLD_SECONDS = 0.1
 LAST_RETRY_SECONDS = 5.0
+# Events per read of the log: a socket further behind reads its next page while it sends
+# one, so a long replay is never held in memory whole. Measured with bench/catchup, pages
+# of 50 then 250 made a catch-up of 1,000 events slower than one read (docs/benchmarks.md).
+PAGE = 1000
 
 logger = logging.getLogger(__name__)
 
 
 class ExerciseConsumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message: dict) -> None:
+        """As Channels' own, less its trip to the database thread before every message to
+        close stale connections: this consumer's database work runs in
+        database_sync_to_async, which closes them around itself, and that one thread
+        serves every socket of the process (a storm of connects queued on it)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self) -> None:
         self.exercise_id = int(self.scope["url_route"]["kwargs"]["exercise_id"])
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
@@ -55,52 +67,29 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.holds = 0  # numbers the timers, so that a cancelled one's message is ignored
         self.hold_since = 0.0
 
-        ticket = query.get("ticket", [""])[0]
-        if ticket:  # stands for a token, which then stays out of the URL
-            token = await database_sync_to_async(tickets.redeem)(ticket, self.exercise_id) or ""
-        caller, by_session = (None, False) if ticket and not token else await self._caller(token)
+        request = admission.Request(
+            scope=self.scope,
+            exercise_id=self.exercise_id,
+            token=token,
+            ticket=query.get("ticket", [""])[0],
+            after_valid=self.last_sent >= 0,
+        )
+        admitted = await admission.admissions(request)
         await self.accept()
-        if caller is None:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+        if not isinstance(admitted, admission.Admitted):
+            await self.close(code=admitted)
             return
-        if self.last_sent < 0:
-            await self.close(code=CLOSE_BAD_REQUEST)
-            return
-        if by_session and not origin_allowed(self.scope):
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        self.exercise = await database_sync_to_async(Exercise.objects.filter(pk=self.exercise_id).first)()
-        # A staff user not assigned to the exercise is told it does not exist, as for an id never used.
-        if self.exercise is None or (caller.is_staff and not await self._assigned(caller)):
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        if caller.is_staff:
-            self.team = None
-            self.group = staff_group(self.exercise_id)
-            self.audience = "staff"
-        elif caller.player.team.exercise_id == self.exercise_id:
-            self.team = caller.player.team
-            self.group = team_group(self.exercise_id, self.team.pk)
-            self.audience = self.team.key
-        else:
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
+        self.team, self.group, self.audience = admitted.team, admitted.group, admitted.audience
         # Subscribe before reading the log: an event committed in between then arrives
         # both ways, and the duplicate is dropped by seq, instead of not arriving at all.
         # Live messages wait in the layer until this handler returns.
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await database_sync_to_async(presence.joined)(self.exercise_id, self.audience)
-        await self._send_from_log()
-
-    async def _assigned(self, caller: Caller) -> bool:
         try:
-            await database_sync_to_async(staffing.caller_on)(caller, self.exercise_id)
-        except NotFound:
-            return False
-        return True
-
-    async def _caller(self, token: str) -> tuple[Caller | None, bool]:
-        return await database_sync_to_async(caller_from_scope)(self.scope, token)
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        except BaseException:
+            await database_sync_to_async(presence.left)(self.exercise_id, self.audience)
+            self.group = None
+            raise
+        await self._send_from_log()
 
     async def disconnect(self, code: int) -> None:
         if self.hold_timer is not None:
@@ -169,29 +158,59 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.last_sent = message["seq"]
 
     async def _send_from_log(self, before: int | None = None) -> None:
-        frames = await self._read_log_patiently(before)
-        for seq, text in frames:
-            await self.send(text_data=text)
-            self.last_sent = seq
+        """The log's events after the last sent (and before ``before``), a page at a time:
+        the next page is read while this one is sent, so that a socket far behind starts
+        receiving at once, and the client reads while the server still reads the log."""
+        page = await self._read_log_patiently(self.last_sent, None, before, PAGE)
+        while True:
+            following = None
+            if len(page) == PAGE:  # a full page: there may be more
+                last = page[-1][0]  # visible to the audience: the next page's first prev
+                following = asyncio.ensure_future(self._read_log_patiently(last, last, before, PAGE))
+            try:
+                for seq, text in page:
+                    # Straight to the server, past the consumer's and the session's wrappers
+                    # of send, which add nothing to a text frame: a page is many frames.
+                    await self.base_send({"type": "websocket.send", "text": text})
+                    self.last_sent = seq
+            except BaseException:
+                if following is not None:
+                    following.cancel()
+                raise
+            if following is None:
+                return
+            page = await following
 
-    async def _read_log_patiently(self, before: int | None) -> list[tuple[int, str]]:
-        """The log's frames, however long the database takes to answer.
+    async def _read_log_patiently(
+        self, after: int, prev: int | None, before: int | None, size: int
+    ) -> list[tuple[int, str]]:
+        """A page of the log's frames, however long the database takes to answer.
 
         Under overload a read can wait past the connection pool's timeout. Giving up would
         close the socket, and every client reconnecting would add to the load; instead the
         socket retries, and live events wait behind it in order.
         """
+        team = self.team
+        # The audience's own key: a read is shared only by sockets that see the same events.
+        key = (self.exercise_id, None if team is None else team.pk, after, before, size)
         pause = FIRST_RETRY_SECONDS
         while True:
             try:
-                return await database_sync_to_async(self._read_log)(before)
+                return await shared_reads.read(key, lambda: read_log(self.exercise_id, team, after, prev, before, size))
             except DatabaseError:
                 logger.warning("exercise %s socket: reading the log failed; retrying", self.exercise_id, exc_info=True)
             await asyncio.sleep(pause)
             pause = min(pause * 2, LAST_RETRY_SECONDS)
 
-    def _read_log(self, before: int | None) -> list[tuple[int, str]]:
-        return [
-            (item["seq"], to_json(item))
-            for item in visible_after(self.exercise, self.team, self.last_sent, before=before)
-        ]
+
+def read_log(
+    exercise_id: int, team: Team | None, after: int, prev: int | None, before: int | None, size: int
+) -> list[tuple[int, str]]:
+    """A page of ``size`` frames of the events the audience sees after ``after`` (and before
+    ``before``); ``prev``, when known, is the last of them at or before ``after``."""
+    events = visible_after(exercise_id, team, after, before=before, limit=size, prev=prev)
+    return [(item["seq"], to_json(item)) for item in events]
+
+
+# One per process, as the database thread it queues work on.
+shared_reads = SharedReads()

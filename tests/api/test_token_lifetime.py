@@ -68,6 +68,24 @@ def test_a_process_keeps_a_player_token_no_longer_than_it_serves(running):
     assert tokens.caller(player.token) is None
 
 
+def test_many_tokens_are_looked_up_at_once_as_one_by_one(running, facilitator, django_assert_max_num_queries):
+    """What a storm of reconnecting sockets asks for: each token's caller, as ``caller``
+    gives it, with the players' ones kept; unknown, expired and overlong tokens find none."""
+    arc, bor = builders.player(running.teams.get(key="ARC")), builders.player(running.teams.get(key="BOR"))
+    expired = builders.player(running.teams.get(key="ARC")).token
+    expire(expired)
+    tokens = PlayerTokens()
+    asked = [arc.token, bor.token, facilitator.token, expired, "never-issued", "x" * 201]
+    with django_assert_max_num_queries(3):  # the tokens, and the staff user's role
+        found = tokens.callers(asked)
+    assert found[arc.token].player.pk == arc.player.pk
+    assert found[bor.token].team.key == "BOR"
+    assert found[facilitator.token].is_staff
+    assert [found[token] for token in asked[3:]] == [None, None, None]
+    assert tokens.known(arc.token).player.pk == arc.player.pk
+    assert tokens.known(facilitator.token) is None  # a staff token is always looked up
+
+
 def test_a_holder_revokes_their_own_token(api, running):
     player = builders.player(running.teams.get(key="ARC"))
     assert events_answer(api, running, player.token) == 200  # this process now keeps it

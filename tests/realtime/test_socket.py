@@ -13,6 +13,7 @@ from django.test import Client
 from exercise import events, exercises, injects
 from exercise.envelopes import team_group, visible_after
 from exercise.models import Event
+from realtime import consumers
 from realtime.consumers import HOLD_SECONDS, ExerciseConsumer
 from tests import builders
 from tests.realtime.sockets import open_socket, receive_close, receive_until
@@ -188,14 +189,7 @@ async def test_resuming_past_the_teams_own_last_event_reads_the_log_once(room, m
     gap-healing read: the event's prev is the team's last event, which is behind it."""
     await database_sync_to_async(start)(room)
     others = await database_sync_to_async(adhoc)(room, ["BOR"], "Only for BOR")
-    reads = []
-    read_log = ExerciseConsumer._read_log
-
-    def counted(self, before):  # type: ignore[no-untyped-def]
-        reads.append(before)
-        return read_log(self, before)
-
-    monkeypatch.setattr(ExerciseConsumer, "_read_log", counted)
+    reads = counting_log_reads(monkeypatch)
     socket = await open_socket(room["exercise"].pk, token=room["ARC"].token, after=others.seq)
     assert await socket.receive_nothing(timeout=0.2)
     live = await database_sync_to_async(adhoc)(room, ["ARC"], "For ARC")
@@ -262,13 +256,13 @@ async def test_layer_that_drops_messages_loses_nothing(room, redis_url, settings
 def counting_log_reads(monkeypatch) -> list:
     """The ``before`` of each read of the log the sockets make from now on."""
     reads: list = []
-    read_log = ExerciseConsumer._read_log
+    read_log = consumers.read_log
 
-    def counted(self, before):  # type: ignore[no-untyped-def]
+    def counted(exercise_id, team, after, prev, before, size):  # type: ignore[no-untyped-def]
         reads.append(before)
-        return read_log(self, before)
+        return read_log(exercise_id, team, after, prev, before, size)
 
-    monkeypatch.setattr(ExerciseConsumer, "_read_log", counted)
+    monkeypatch.setattr(consumers, "read_log", counted)
     return reads
 
 

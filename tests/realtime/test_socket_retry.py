@@ -35,7 +35,7 @@ class FailingLog:
         self.failed_at: list[float] = []
         self.reads = 0
 
-    def __call__(self, exercise, team, after, *, before=None, limit=None):
+    def __call__(self, exercise, team, after, *, before=None, **page):
         if (before is not None) == self.healing:
             self.reads += 1
             if len(self.failed_at) < self.failures:
@@ -43,7 +43,7 @@ class FailingLog:
                 if self.on_failure:
                     self.on_failure()
                 raise OperationalError("couldn't get a connection after 20.00 sec")
-        return visible_after(exercise, team, after, before=before, limit=limit)
+        return visible_after(exercise, team, after, before=before, **page)
 
 
 @pytest.fixture
