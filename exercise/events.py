@@ -182,7 +182,9 @@ async def send_all(layer: Any, event: Event, prevs: dict[int, int]) -> None:
     messages += [(team_group(event.exercise_id, team_id), prev) for team_id, prev in prevs.items()]
     envelope = event_envelope(event, 0)  # its sentence worked out once, not once a group
     for group, prev in messages:
-        message = {"type": "event.message", "seq": event.seq, "prev": prev, "text": to_json(envelope | {"prev": prev})}
+        text = to_json(envelope | {"prev": prev})
+        # The group by name: a server process receives all its groups on one channel (realtime.fanout).
+        message = {"type": "event.message", "group": group, "seq": event.seq, "prev": prev, "text": text}
         try:
             await layer.group_send(group, message)
         except Exception:  # the event is committed; sockets catch up from the log
