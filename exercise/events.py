@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import connection, transaction
 from django.db.models import Field
 
-from exercise import catalogue, clock
+from exercise import broadcast_loop, catalogue, clock
 from exercise.envelopes import envelope as event_envelope
 from exercise.envelopes import staff_group, team_group, to_json
 from exercise.event_data import EventData
@@ -173,7 +172,7 @@ def broadcast(event: Event, prevs: dict[int, int]) -> None:
     """
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(send_all)(layer, event, prevs)
+        broadcast_loop.run(send_all, layer, event, prevs, own_loop=not isinstance(layer, InMemoryChannelLayer))
 
 
 async def send_all(layer: Any, event: Event, prevs: dict[int, int]) -> None:

@@ -1,14 +1,18 @@
 """Live events reach a server process's sockets through one subscription per group
 (realtime.fanout), on the production layer (channels-redis pub/sub, real Redis)."""
 
+import asyncio
 import json
+import os
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.db import close_old_connections
 from django.test import override_settings
 
-from exercise import exercises, injects
+from exercise import broadcast_loop, exercises, injects
 from exercise.envelopes import staff_group, team_group
 from exercise.models import Event
 from realtime.fanout import fanout
@@ -99,3 +103,28 @@ async def test_the_last_socket_to_leave_ends_the_subscriptions(pubsub_layer, exe
     frame = json.loads(await third.receive_from(timeout=5))
     assert (frame["seq"], frame["prev"]) == (later.seq, event.seq)
     await third.disconnect()
+
+
+async def test_broadcasts_from_a_plain_thread_share_one_loop_and_arrive_in_order(
+    pubsub_layer, exercise, facilitator, players
+):
+    """As Celery's worker makes them: outside any server loop, so on the process's own loop."""
+    started = await database_sync_to_async(start)(exercise, facilitator)
+    socket = await open_socket(exercise.pk, token=players["ARC"][0].token, after=started.seq)
+    sent: list[Event] = []
+
+    def release_three() -> None:
+        try:
+            sent.extend(adhoc(exercise, facilitator, ["ARC"]) for _ in range(3))
+        finally:
+            close_old_connections()
+
+    worker = threading.Thread(target=release_three)
+    worker.start()
+    await asyncio.to_thread(worker.join)
+    frames = await receive_until(socket, sent[-1].seq)
+    assert [f["seq"] for f in frames] == [event.seq for event in sent]
+    other_loops = [loop for loop in pubsub_layer._layers if loop is not asyncio.get_running_loop()]
+    assert other_loops == [broadcast_loop._loops[os.getpid()]]
+    assert other_loops[0].is_running()
+    await socket.disconnect()
