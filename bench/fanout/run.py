@@ -78,6 +78,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-client-deflate", action="store_true", help="clients do not offer permessage-deflate")
     parser.add_argument("--connect-concurrency", type=int, default=1000, help="handshakes in flight at once")
     parser.add_argument("--skip-bare", action="store_true")
+    parser.add_argument(
+        "--profile", type=Path, help="run Parley's workers under cProfile, writing their profiles here (slows them)"
+    )
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_fanout")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--own-redis", action="store_true", help="start a private redis-server instead")
@@ -101,10 +104,13 @@ def run_all(args: argparse.Namespace, workdir: Path) -> None:
     env = environment.production_env(database_url=args.database_url, redis_url=args.redis_url, workdir=workdir)
     if args.gc_threshold:
         env["PARLEY_GC_THRESHOLD"] = args.gc_threshold
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        env["PARLEY_PROFILE_DIR"] = str(args.profile.resolve())
     environment.setup_django(env)
     runs = []
     for workers in args.workers:
-        options = servers.ServerOptions(workers=workers, deflate=args.deflate == "true")
+        options = servers.ServerOptions(workers=workers, deflate=args.deflate == "true", profiled=bool(args.profile))
         logs = workdir / f"workers-{workers}"
         logs.mkdir()
         parley = run_parley(args, env, logs, options)
