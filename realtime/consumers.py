@@ -138,6 +138,8 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
                 await handlers[message["type"]](message)
         except asyncio.CancelledError:
             raise
+        except OSError:  # the client went away (uvicorn's ClientDisconnected): its disconnect follows
+            return
         except Exception:  # as an exception in a Channels handler would, it ends the socket
             logger.exception("exercise %s socket: forwarding failed", self.exercise_id)
             await self.close()
