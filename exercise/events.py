@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import connection, transaction
 from django.db.models import Field
 
-from exercise import catalogue, clock
+from exercise import broadcast_loop, catalogue, clock
 from exercise.envelopes import envelope as event_envelope
 from exercise.envelopes import staff_group, team_group, to_json
 from exercise.event_data import EventData
@@ -173,7 +172,7 @@ def broadcast(event: Event, prevs: dict[int, int]) -> None:
     """
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(send_all)(layer, event, prevs)
+        broadcast_loop.run(send_all, layer, event, prevs, own_loop=not isinstance(layer, InMemoryChannelLayer))
 
 
 async def send_all(layer: Any, event: Event, prevs: dict[int, int]) -> None:
@@ -182,7 +181,9 @@ async def send_all(layer: Any, event: Event, prevs: dict[int, int]) -> None:
     messages += [(team_group(event.exercise_id, team_id), prev) for team_id, prev in prevs.items()]
     envelope = event_envelope(event, 0)  # its sentence worked out once, not once a group
     for group, prev in messages:
-        message = {"type": "event.message", "seq": event.seq, "prev": prev, "text": to_json(envelope | {"prev": prev})}
+        text = to_json(envelope | {"prev": prev})
+        # The group by name: a server process receives all its groups on one channel (realtime.fanout).
+        message = {"type": "event.message", "group": group, "seq": event.seq, "prev": prev, "text": text}
         try:
             await layer.group_send(group, message)
         except Exception:  # the event is committed; sockets catch up from the log

@@ -2,7 +2,9 @@
 asking at the same moment), subscribes, replays (a page at a time, each read shared by
 the sockets of the audience waiting on it: realtime.shared_reads) and forwards.
 
-Live events arrive as already serialised envelopes, one per audience. An event whose
+Live events arrive as already serialised envelopes, one per audience, through the
+process's one subscription per group (realtime.fanout) into the socket's inbox; the socket
+has no channel-layer channel of its own. An event whose
 ``prev`` is past the last seq sent arrived before an earlier one: broadcasts from
 concurrent commands cross on the way, which at a few hundred events a second is common.
 It is held a moment for the earlier one to arrive. Only when that does not happen (the
@@ -26,6 +28,7 @@ from exercise.commands import LARGEST_ID
 from exercise.envelopes import to_json, visible_after
 from exercise.models import Team
 from realtime import admission
+from realtime.fanout import Inbox, fanout
 from realtime.shared_reads import SharedReads
 
 CLOSE_BAD_REQUEST = admission.CLOSE_BAD_REQUEST
@@ -44,6 +47,10 @@ logger = logging.getLogger(__name__)
 
 
 class ExerciseConsumer(AsyncWebsocketConsumer):
+    # No layer channel per socket (an alias that names no layer): live events come
+    # through realtime.fanout, and the hold's timer through the inbox.
+    channel_layer_alias = "parley.no-channel-per-socket"
+
     async def dispatch(self, message: dict) -> None:
         """As Channels' own, less its trip to the database thread before every message to
         close stale connections: this consumer's database work runs in
@@ -66,6 +73,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.hold_timer: asyncio.Task | None = None
         self.holds = 0  # numbers the timers, so that a cancelled one's message is ignored
         self.hold_since = 0.0
+        self.inbox: Inbox = Inbox()
+        self.forwarding: asyncio.Task | None = None
+        self.fanout = fanout()
 
         request = admission.Request(
             scope=self.scope,
@@ -82,24 +92,46 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.team, self.group, self.audience = admitted.team, admitted.group, admitted.audience
         # Subscribe before reading the log: an event committed in between then arrives
         # both ways, and the duplicate is dropped by seq, instead of not arriving at all.
-        # Live messages wait in the layer until this handler returns.
+        # Live messages wait in the inbox until the replay is sent.
         try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
+            await self.fanout.join(self.group, self.inbox)
         except BaseException:
             await database_sync_to_async(presence.left)(self.exercise_id, self.audience)
             self.group = None
             raise
         await self._send_from_log()
+        self.forwarding = asyncio.create_task(self._forward())
 
     async def disconnect(self, code: int) -> None:
         if self.hold_timer is not None:
             self.hold_timer.cancel()
+        if self.forwarding is not None:
+            self.forwarding.cancel()
         if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.fanout.leave(self.group, self.inbox)
             await database_sync_to_async(presence.left)(self.exercise_id, self.audience)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.close(code=CLOSE_BAD_REQUEST)
+
+    async def _forward(self) -> None:
+        """The inbox's messages, one after another: live events and the hold's timer.
+
+        Not through Channels' dispatch, which would hop to the database thread for each
+        (the handlers here reach the database only through database_sync_to_async).
+        """
+        handlers = {"event.message": self.event_message, "hold.expired": self.hold_expired}
+        try:
+            while True:
+                message = await self.inbox.get()
+                await handlers[message["type"]](message)
+        except asyncio.CancelledError:
+            raise
+        except OSError:  # the client went away (uvicorn's ClientDisconnected): its disconnect follows
+            return
+        except Exception:  # as an exception in a Channels handler would, it ends the socket
+            logger.exception("exercise %s socket: forwarding failed", self.exercise_id)
+            await self.close()
 
     async def event_message(self, message: dict) -> None:
         if message["seq"] <= self.last_sent:
@@ -113,7 +145,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
                 self.hold_since = asyncio.get_running_loop().time()
                 self.hold_timer = asyncio.create_task(self._hold_expires(self.holds))
             elif asyncio.get_running_loop().time() - self.hold_since >= HOLD_SECONDS:
-                # The timer's message is late or lost (it travels the same layer): do not wait on it.
+                # The timer is late (a busy loop) or never fired: do not wait on it.
                 await self._heal_held()
             return
         await self._send_live(message)
@@ -133,12 +165,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             await self._send_held()
 
     async def _hold_expires(self, hold: int) -> None:
-        # Through the consumer's own channel, so that it is handled between events, in turn.
+        # Through the inbox, so that it is handled between events, in turn.
         await asyncio.sleep(HOLD_SECONDS)
-        try:
-            await self.channel_layer.send(self.channel_name, {"type": "hold.expired", "hold": hold})
-        except Exception:  # the next event heals instead (event_message)
-            logger.warning("exercise %s socket: the hold's timer could not be sent", self.exercise_id, exc_info=True)
+        self.inbox.put_nowait({"type": "hold.expired", "hold": hold})
 
     async def _send_held(self) -> None:
         """Every held event the socket has now caught up with, in seq order."""

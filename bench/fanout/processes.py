@@ -91,6 +91,32 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants, from /proc (gone ones left out)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        found.append(current)
+        pending += [int(child) for child in children]
+    return found
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """Resident memory of a process and its descendants (uvicorn's master and workers)."""
+    total = 0
+    for current in tree_pids(pid):
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """User and system CPU of a process and all its descendants, from /proc."""
     total = 0.0

@@ -94,6 +94,10 @@ def rows(runs: list[Run]) -> tuple[list[str], list[list[str]]]:
         row("live p50 / p99 (ms)", lambda f: f"{f['connect']['ready_p50']:.0f} / {f['connect']['ready_p99']:.0f}"),
         row("all live after", lambda f: f"{f['connect']['ready_s']:.1f} s"),
         row(
+            "server RSS before / after (MiB)", memory(lambda m: f"{m['rss_before_mib']:.0f} / {m['rss_after_mib']:.0f}")
+        ),
+        row("server RSS per socket (KiB)", memory(lambda m: f"{m['per_socket_kib']:.1f}")),
+        row(
             "to first socket p50 / max (ms)",
             lambda f: f"{f['latency']['first_p50']:.0f} / {f['latency']['first_max']:.0f}",
         ),
@@ -124,6 +128,10 @@ def rows(runs: list[Run]) -> tuple[list[str], list[list[str]]]:
         row("burst: lost / doubled / out of order", burst(lost)),
     ]
     return header, table
+
+
+def memory(pick):  # type: ignore[no-untyped-def]
+    return lambda figures: pick(figures["memory"]) if figures.get("memory") else "-"
 
 
 def lost(figures: dict) -> str:

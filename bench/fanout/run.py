@@ -78,6 +78,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-client-deflate", action="store_true", help="clients do not offer permessage-deflate")
     parser.add_argument("--connect-concurrency", type=int, default=1000, help="handshakes in flight at once")
     parser.add_argument("--skip-bare", action="store_true")
+    parser.add_argument(
+        "--profile", type=Path, help="run Parley's workers under cProfile, writing their profiles here (slows them)"
+    )
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_fanout")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--own-redis", action="store_true", help="start a private redis-server instead")
@@ -101,10 +104,13 @@ def run_all(args: argparse.Namespace, workdir: Path) -> None:
     env = environment.production_env(database_url=args.database_url, redis_url=args.redis_url, workdir=workdir)
     if args.gc_threshold:
         env["PARLEY_GC_THRESHOLD"] = args.gc_threshold
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        env["PARLEY_PROFILE_DIR"] = str(args.profile.resolve())
     environment.setup_django(env)
     runs = []
     for workers in args.workers:
-        options = servers.ServerOptions(workers=workers, deflate=args.deflate == "true")
+        options = servers.ServerOptions(workers=workers, deflate=args.deflate == "true", profiled=bool(args.profile))
         logs = workdir / f"workers-{workers}"
         logs.mkdir()
         parley = run_parley(args, env, logs, options)
@@ -187,8 +193,10 @@ async def measure_parley(
     await in_thread(parley_side.change_status, exercise_id, "pause")
     fleet = Fleet(clients, compression=not args.no_client_deflate)
     print(f"  connecting {len(clients)} sockets", flush=True)
+    memory = Memory(server_pid)
     await fleet.open(args.connect_concurrency)
     await fleet.wait_for(lambda client: READY_FRAMES["parley"], timeout=900, quiet=120)
+    memory.connected(len(clients))
     meter = processes.CpuMeter(server_pid)
     await in_thread(parley_side.change_status, exercise_id, "resume")
     print("  exercise resumed; waiting for the scripted injects", flush=True)
@@ -212,6 +220,7 @@ async def measure_parley(
     steady = [(c, [f for f in frames if f.seq <= steady_last]) for c, frames in parsed]
     figures = {
         "connect": fleet.connect_figures(READY_FRAMES["parley"]),
+        "memory": memory.figures,
         "latency": latency_ms(steady, key_prefix="I"),
         "lateness": analysis.distribution_ms(await in_thread(parley_side.lateness, exercise_id)),
         "deliveries": deliveries(steady, expected, lambda seq: seq <= steady_last),
@@ -289,8 +298,10 @@ async def measure_bare(
     args: argparse.Namespace, env: dict[str, str], clients: list[Client], server_pid: int, releases: list
 ) -> dict:
     fleet = Fleet(clients, compression=not args.no_client_deflate)
+    memory = Memory(server_pid)
     await fleet.open(args.connect_concurrency)
     await fleet.wait_for(lambda client: READY_FRAMES["bare"], timeout=900, quiet=120)
+    memory.connected(len(clients))
     meter = processes.CpuMeter(server_pid)
     releases_json = json.dumps([{**vars(release), "teams": list(release.teams)} for release in releases])
     await run_module(env, "bench.fanout.bare", releases_json, str(time.time() + 1))
@@ -306,6 +317,7 @@ async def measure_bare(
     frames = [frame for _client, fs in parsed for frame in fs if frame.kind == "bench"]
     return {
         "connect": fleet.connect_figures(READY_FRAMES["bare"]),
+        "memory": memory.figures,
         "latency": with_first_receipt(frames),
         "deliveries": deliveries(parsed, expected, lambda seq: True),
         "push_rate": analysis.push_rate(frames, len(clients)),
@@ -316,6 +328,24 @@ async def measure_bare(
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+
+class Memory:
+    """The server's resident memory (uvicorn's master and workers) before the sockets open
+    and once all are live: what each socket costs the server."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.before = processes.tree_rss_bytes(server_pid)
+        self.figures: dict[str, float] = {}
+
+    def connected(self, sockets: int) -> None:
+        after = processes.tree_rss_bytes(self.server_pid)
+        self.figures = {
+            "rss_before_mib": self.before / 2**20,
+            "rss_after_mib": after / 2**20,
+            "per_socket_kib": (after - self.before) / sockets / 1024,
+        }
 
 
 def plan(args: argparse.Namespace) -> list[workload.Release]:

@@ -16,6 +16,7 @@ from bench.fanout.processes import Processes, wait_for_log, wait_for_port
 class ServerOptions:
     workers: int
     deflate: bool  # uvicorn's --ws-per-message-deflate
+    profiled: bool = False  # Parley under cProfile (profiled.py)
 
 
 def uvicorn_argv(app: str, port: int, options: ServerOptions, *, factory: bool) -> list[str]:
@@ -27,7 +28,11 @@ def uvicorn_argv(app: str, port: int, options: ServerOptions, *, factory: bool) 
 
 def start_parley(procs: Processes, port: int, options: ServerOptions) -> int:
     """uvicorn, a Celery worker and Celery beat; the uvicorn pid once all three are up."""
-    server = procs.start("uvicorn", uvicorn_argv("config.asgi:application", port, options, factory=False))
+    if options.profiled:
+        argv = uvicorn_argv("bench.fanout.profiled:parley", port, options, factory=True)
+    else:
+        argv = uvicorn_argv("config.asgi:application", port, options, factory=False)
+    server = procs.start("uvicorn", argv)
     celery = [sys.executable, "-m", "celery", "-A", "config"]
     worker = procs.start("celery-worker", [*celery, "worker", "--loglevel", "INFO"])
     beat_schedule = procs.logs / "beat-schedule"

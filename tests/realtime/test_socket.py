@@ -266,9 +266,10 @@ def counting_log_reads(monkeypatch) -> list:
     return reads
 
 
-def live(seq: int, prev: int, text: str | None = None) -> dict:
+def live(group: str, seq: int, prev: int, text: str | None = None) -> dict:
     """A group message as events.send_all sends it."""
-    return {"type": "event.message", "seq": seq, "prev": prev, "text": text or json.dumps({"seq": seq, "prev": prev})}
+    text = text or json.dumps({"seq": seq, "prev": prev})
+    return {"type": "event.message", "group": group, "seq": seq, "prev": prev, "text": text}
 
 
 async def test_crossed_broadcasts_are_sent_in_order_without_reading_the_log(room, monkeypatch):
@@ -279,8 +280,8 @@ async def test_crossed_broadcasts_are_sent_in_order_without_reading_the_log(room
     await receive_until(socket, started.seq)  # the replay: the socket is in its group
     group = team_group(room["exercise"].pk, room["ARC"].player.team_id)
     layer = get_channel_layer()
-    await layer.group_send(group, live(started.seq + 2, started.seq + 1))
-    await layer.group_send(group, live(started.seq + 1, started.seq))
+    await layer.group_send(group, live(group, started.seq + 2, started.seq + 1))
+    await layer.group_send(group, live(group, started.seq + 1, started.seq))
     frames = await receive_until(socket, started.seq + 2)
     assert [(frame["seq"], frame["prev"]) for frame in frames] == [
         (started.seq + 1, started.seq),
@@ -301,9 +302,8 @@ async def test_an_event_whose_predecessor_never_comes_is_healed_from_the_log(roo
     second = await database_sync_to_async(adhoc)(room, ["ARC"], "Arrives")
     logged = await database_sync_to_async(lambda: list(visible_after(room["exercise"], None, second.seq - 1)))()
     text = json.dumps(logged[0])
-    await get_channel_layer().group_send(
-        team_group(room["exercise"].pk, room["ARC"].player.team_id), live(second.seq, first.seq, text)
-    )
+    group = team_group(room["exercise"].pk, room["ARC"].player.team_id)
+    await get_channel_layer().group_send(group, live(group, second.seq, first.seq, text))
     frames = await receive_until(socket, second.seq)
     assert [frame["seq"] for frame in frames] == [first.seq, second.seq]
     assert reads == [None, second.seq + 1]  # the replay, then the heal up to the held event
@@ -311,7 +311,7 @@ async def test_an_event_whose_predecessor_never_comes_is_healed_from_the_log(roo
 
 
 async def test_a_hold_whose_timer_never_fires_is_healed_by_the_next_event(room, monkeypatch):
-    """The timer travels the channel layer too; if it is lost, the next event heals."""
+    """If the hold's timer never fires (a stalled loop), the next event heals."""
     started = await database_sync_to_async(start)(room)
     socket = await open_socket(room["exercise"].pk, token=room["ARC"].token, after=started.seq - 1)
     await receive_until(socket, started.seq)
@@ -324,9 +324,9 @@ async def test_a_hold_whose_timer_never_fires_is_healed_by_the_next_event(room, 
     dropped = [await database_sync_to_async(adhoc)(room, ["ARC"], f"Update {n}") for n in range(3)]
     group = team_group(room["exercise"].pk, room["ARC"].player.team_id)
     layer = get_channel_layer()
-    await layer.group_send(group, live(dropped[1].seq, dropped[0].seq))
+    await layer.group_send(group, live(group, dropped[1].seq, dropped[0].seq))
     assert await socket.receive_nothing(timeout=HOLD_SECONDS * 5)  # held, and past its time
-    await layer.group_send(group, live(dropped[2].seq, dropped[1].seq))
+    await layer.group_send(group, live(group, dropped[2].seq, dropped[1].seq))
     frames = await receive_until(socket, dropped[2].seq)
     assert [frame["seq"] for frame in frames] == [event.seq for event in dropped]
     await socket.disconnect()
