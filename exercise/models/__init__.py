@@ -22,6 +22,7 @@ from exercise.models.review import (
     ImprovementItem,
     ObjectiveFinding,
     ParticipantFeedback,
+    ReviewPdf,
 )
 from exercise.models.runs import Exercise, ExerciseInject, Player, Team
 from exercise.models.scenarios import Expectation, Inject, MediaItem, Objective, Persona, Scenario, ScenarioTeam
@@ -58,6 +59,7 @@ __all__ = [
     "Player",
     "Rating",
     "Report",
+    "ReviewPdf",
     "Scenario",
     "ScenarioTeam",
     "StaffAssignment",
