@@ -10,6 +10,7 @@ on the connection the view used.
 from collections.abc import AsyncIterator, Iterator
 
 from asgiref.sync import sync_to_async
+from django.core.cache import cache
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, StreamingHttpResponse
 
@@ -19,6 +20,11 @@ def _next(chunks: Iterator[bytes]) -> bytes | None:
 
 
 def streamed(request: HttpRequest, chunks: Iterator[bytes], content_type: str) -> StreamingHttpResponse:
+    """A response whose status is sent before its chunks are made: whatever the view must
+    refuse it has refused already. The streamed exports read the log through the cache, so
+    the cache is reached now: one that is down still answers 503 (gateway/outages.py),
+    never a body cut short."""
+    cache.has_key("streamed-answer-probe")
     if isinstance(request, ASGIRequest):
         return StreamingHttpResponse(_in_request_thread(chunks), content_type=content_type)
     return StreamingHttpResponse(chunks, content_type=content_type)
