@@ -413,7 +413,7 @@ class Server:
 
 
 def streamed(
-    server: Server, cookie: str, path: str, repeats: int, check: Callable[[bytes], bool]
+    server: Server, cookie: str, path: str, check: Callable[[bytes], bool], repeats: int
 ) -> tuple[tuple[float, float], tuple[float, float], int]:
     """((cold first byte, cold whole), (warm first byte, warm whole) medians, bytes) over HTTP."""
     cache.clear()
