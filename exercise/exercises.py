@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.dispatch import Signal
 
 from exercise import clock, events, expectations, staffing
 from exercise.errors import Invalid, InvalidState, NotFound
@@ -197,6 +198,10 @@ def get_exercise(exercise_id: int) -> Exercise:
         raise NotFound(f"There is no exercise {exercise_id}.") from exc
 
 
+# Sent with ``exercise_id`` once an exercise's end has committed; the facilitator app
+# prints the review on it, keeping the domain free of what it does.
+ended = Signal()
+
 # Which statuses each transition leaves from, the status it enters and the event it logs.
 _TRANSITIONS = {
     "start": ((Exercise.Status.DRAFT,), Exercise.Status.RUNNING, "exercise.started"),
@@ -233,6 +238,9 @@ def change_status(*, caller: Caller, exercise_id: int, transition: str) -> Exerc
         if transition == "end":
             # What was still open can no longer be met (nor a restraint broken).
             expectations.decide_deadlines(exercise=exercise, ending=True)
+            ended_id = exercise.pk
+            # Robust: what listens to the end (the review's print) must not undo it.
+            transaction.on_commit(lambda: ended.send(sender=Exercise, exercise_id=ended_id), robust=True)
     return exercise
 
 

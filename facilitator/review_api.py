@@ -1,16 +1,22 @@
 """The after-action review over the API: the whole review as JSON, and the improvement plan."""
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 
 from exercise import exercises
 from exercise.review import plan, report
-from exercise.roles import caller_of
+from exercise.roles import caller_of, require_staff
 from facilitator.review_schemas import ImprovementOut, ReviewOut
+from facilitator.streaming import streamed
 
 router = Router(tags=["review"])
+
+_EMPTY_TIMELINE = '"timeline": []}'
 
 
 class ImprovementIn(Schema):
@@ -29,8 +35,35 @@ class ImprovementStatusIn(Schema):
 
 
 @router.get("/exercises/{exercise_id}/review", response=ReviewOut, summary="The after-action review as JSON")
-def review(request: HttpRequest, exercise_id: int) -> dict[str, Any]:
-    return report.review(caller=caller_of(request), exercise=exercises.get_exercise(exercise_id))
+def review(request: HttpRequest, exercise_id: int) -> StreamingHttpResponse:
+    """Streamed: the timeline (every event, megabytes for a long exercise) is written a
+    chunk at a time after the rest. The body is the one the schema's answer would be."""
+    caller, exercise = caller_of(request), exercises.get_exercise(exercise_id)
+    require_staff(caller)  # before the first byte: a refusal still gets its 4xx
+
+    def render(data: Any) -> str:
+        return json.dumps(data, cls=NinjaJSONEncoder)  # as the API's renderer writes an answer
+
+    def chunks() -> Iterator[bytes]:
+        # The opening leaves before the log is read; the summary needs all of it.
+        head = '{"classification": ' + render(exercise.scenario.classification or None)
+        yield head.encode()
+        summary = report.review(caller=caller, exercise=exercise, timeline=False)
+        text = render(ReviewOut.model_validate(summary | {"timeline": []}).model_dump())
+        if not (text.startswith(head) and text.endswith(_EMPTY_TIMELINE)):
+            raise RuntimeError("the review no longer opens as sent, or no longer ends with its timeline")
+        yield text[len(head) : -len("]}")].encode()  # up to the timeline's opening bracket
+        separator = ""
+        for rows in report.timeline_in_chunks(caller=caller, exercise=exercise):
+            # Written as they are: a row's fields are the schema's, in its order, with plain
+            # JSON values (the log's as parsed), which the schema's dump would only give
+            # back unchanged, at a cost per row (tests/review/test_review_streaming.py compares).
+            listed = render(rows)
+            yield (separator + listed[1:-1]).encode()
+            separator = ", "
+        yield b"]}"
+
+    return streamed(request, chunks(), content_type="application/json; charset=utf-8")
 
 
 @router.get("/exercises/{exercise_id}/improvements", response=list[ImprovementOut], summary="The improvement plan")

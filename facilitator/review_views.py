@@ -2,14 +2,15 @@
 into it, and the PDF and CSV exports."""
 
 import csv
+import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -19,14 +20,13 @@ from exercise.models import Exercise, ImprovementItem
 from exercise.review import event_rows, plan, report
 from exercise.roles import Role
 from facilitator import charts
+from facilitator import review_pdf as printed
 from facilitator.access import staff_page
 from facilitator.forms import FindingsForm, HotwashForm, ImprovementForm
-from facilitator.pdf import PdfUnavailable, render_pdf
+from facilitator.pdf import PdfUnavailable
+from facilitator.streaming import streamed
 
 TIMELINE_PAGE = 200
-# Each printed page costs WeasyPrint about a tenth of a second; the report prints the
-# first notes and points to the page and events.csv for the rest.
-PRINTED_NOTES = 100
 
 
 def _exercise(exercise_id: int) -> Exercise:
@@ -214,17 +214,8 @@ def set_improvement_status(request: HttpRequest, exercise_id: int, item_id: int)
 @staff_page
 def review_pdf(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise = _exercise(exercise_id)
-    data = report.review(caller=request.caller, exercise=exercise, timeline=False)  # type: ignore[attr-defined]
-    context = {
-        "exercise": exercise,
-        "review": data,
-        "charts": charts.review_charts(data),
-        "key_events": report.key_events(caller=request.caller, exercise=exercise),  # type: ignore[attr-defined]
-        "notes_printed": PRINTED_NOTES,
-        "notes_slice": f":{PRINTED_NOTES}",
-    }
     try:
-        pdf = render_pdf("facilitator/review_pdf.html", context)
+        pdf = printed.review_pdf(caller=request.caller, exercise=exercise)  # type: ignore[attr-defined]
     except PdfUnavailable as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -232,10 +223,21 @@ def review_pdf(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return response
 
 
+def _csv_text(chunks: Iterator[list[list[Any]]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for rows in chunks:
+        writer.writerows(rows)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+
+
 @staff_page
-def events_csv(request: HttpRequest, exercise_id: int) -> HttpResponse:
+def events_csv(request: HttpRequest, exercise_id: int) -> StreamingHttpResponse:
+    """Streamed: the header leaves at once, then the rows a page of the log at a time."""
     exercise = _exercise(exercise_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    chunks = event_rows.rows_in_chunks(caller=request.caller, exercise=exercise)  # type: ignore[attr-defined]
+    response = streamed(request, _csv_text(chunks), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="events-{exercise.pk}.csv"'
-    csv.writer(response).writerows(event_rows.rows(caller=request.caller, exercise=exercise))  # type: ignore[attr-defined]
     return response

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.test import Client
 
 from exercise import access, events, exercises, staffing
@@ -156,6 +157,18 @@ def player(team: Team, name: str = "Lt. Col. Reyes") -> Joined:
     return Joined(player=joined, token=token)
 
 
+def whole(response: HttpResponseBase) -> HttpResponseBase:
+    """A streamed answer read to its end, as a client that waits for the whole body sees
+    it (``content``, ``json()``); any other answer as it is. Tests of the streaming itself
+    read ``streaming_content``."""
+    if not isinstance(response, StreamingHttpResponse):
+        return response
+    body = b"".join(response.streaming_content)  # type: ignore[arg-type]
+    read = HttpResponse(body, status=response.status_code, headers=dict(response.items()))
+    read.json = lambda: json.loads(body)  # type: ignore[attr-defined]
+    return read
+
+
 class ApiClient:
     """Django's test client speaking the API's JSON with an optional bearer token."""
 
@@ -166,7 +179,7 @@ class ApiClient:
         return {"Authorization": f"Bearer {token}"} if token else {}
 
     def get(self, path: str, token: str | None = None, **extra: Any):
-        return self.client.get(path, headers=self._headers(token), **extra)
+        return whole(self.client.get(path, headers=self._headers(token), **extra))
 
     def post(self, path: str, body: Any = None, token: str | None = None, content_type: str = "application/json"):
         data = body if isinstance(body, str | bytes) else json.dumps(body if body is not None else {})

@@ -11,12 +11,16 @@ ad-hoc injects; an evaluator writes notes and rates the teams. Each minute of ex
 one transaction (the services nest their own inside it), so the log is exactly what
 these moves would leave, only written faster.
 
-Then it times, in this process and against this database, what a facilitator asks for:
-the review page, the replay at mid-exercise, the JSON review, events.csv and the PDF.
-"cold" is the first request after the cache is cleared (the review's event list is
-cached by the exercise's last seq); "warm" is the median of the requests after it.
-Prints milliseconds per request and the large-to-small ratio, which is what to compare
-between machines.
+Then it times what a facilitator asks for. In this process, with Django's Client: the
+review page and the replay at mid-exercise. Over HTTP, from uvicorn serving
+config.asgi:application as the README runs it (``--workers``, default 2) against the same
+database and cache: the JSON review and events.csv, which are streamed, to their first
+byte and to their last; and the PDF, first with no kept print (printed in the request)
+and then kept. "cold" is the first request after the cache is cleared (the review's event
+list is cached by the exercise's last seq); "warm" is the median of the requests after
+it. Prints milliseconds per request and the large-to-small ratio, which is what to
+compare between machines. Run it with REDIS_URL set, so that the server and this process
+share the cache that "cold" clears.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_review python bench/review/run.py
 
@@ -27,9 +31,13 @@ skips the timings.
 """
 
 import argparse
+import http.client
 import os
 import random
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,7 +62,7 @@ from exercise import access, actions, clock, dialogues, evaluation, exercises, h
 from exercise.demo import load_demo  # noqa: E402
 from exercise.demo.played import advance, write_up  # noqa: E402
 from exercise.errors import DomainError  # noqa: E402
-from exercise.models import Exercise, Hotline, Scenario  # noqa: E402
+from exercise.models import Exercise, Hotline, ReviewPdf, Scenario  # noqa: E402
 from exercise.roles import Caller, Role, caller_for_player, caller_for_user  # noqa: E402
 from exercise.staff import create_staff  # noqa: E402
 
@@ -344,6 +352,94 @@ def requests_for(exercise: Exercise) -> dict[str, tuple[str, Callable[[bytes], b
     }
 
 
+IN_PROCESS = ("page", "replay")
+STREAMED = ("json", "csv")
+
+
+class Server:
+    """uvicorn serving the project as the README runs it, on a free port, logging to a file."""
+
+    def __init__(self, workers: int) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.log = Path(tempfile.gettempdir()) / f"bench-review-uvicorn-{self.port}.log"
+        env = {
+            **os.environ,
+            "SECRET_KEY": settings.SECRET_KEY,  # the sessions this process makes are the server's too
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+        }
+        argv = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1"]
+        argv += ["--port", str(self.port), "--workers", str(workers), "--ws-per-message-deflate", "false"]
+        with self.log.open("wb") as out:
+            self.popen = subprocess.Popen(
+                argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + 90
+        while self.log.read_text(errors="replace").count("Application startup complete.") < workers:
+            if self.popen.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit(f"uvicorn did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.2)
+
+    def get(self, path: str, cookie: str) -> tuple[float, float, bytes]:
+        """(ms to the body's first byte, ms to its last, the body) of one GET."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        try:
+            start = time.perf_counter()
+            connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+            response = connection.getresponse()
+            first = None
+            chunks = []
+            while chunk := response.read1(1 << 20):
+                first = first or time.perf_counter()
+                chunks.append(chunk)
+            end = time.perf_counter()
+        finally:
+            connection.close()
+        body = b"".join(chunks)
+        assert response.status == 200, (path, response.status, body[:300])
+        return ((first or end) - start) * 1000, (end - start) * 1000, body
+
+    def stop(self) -> None:
+        os.killpg(self.popen.pid, signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
+
+
+def streamed(
+    server: Server, cookie: str, path: str, check: Callable[[bytes], bool], repeats: int
+) -> tuple[tuple[float, float], tuple[float, float], int]:
+    """((cold first byte, cold whole), (warm first byte, warm whole) medians, bytes) over HTTP."""
+    cache.clear()
+    samples = []
+    size = 0
+    for _ in range(repeats + 1):
+        first, whole, body = server.get(path, cookie)
+        assert check(body), (path, body[:300])
+        samples.append((first, whole))
+        size = len(body)
+    warm = samples[1:] or samples
+    return samples[0], (statistics.median(f for f, _ in warm), statistics.median(w for _, w in warm)), size
+
+
+def printed(server: Server, cookie: str, exercise: Exercise, repeats: int) -> tuple[float, float, bool]:
+    """(ms of the first download with no kept print, median ms of the downloads after it, and
+    whether they were the same bytes)."""
+    ReviewPdf.objects.filter(exercise=exercise).delete()
+    cache.clear()
+    path, check = requests_for(exercise)["pdf"]
+    _, first, body = server.get(path, cookie)
+    assert check(body)
+    again = [server.get(path, cookie) for _ in range(max(repeats, 1))]
+    return first, statistics.median(whole for _, whole, _ in again), all(b == body for _, _, b in again)
+
+
 def existing(events: int) -> Exercise | None:
     return Exercise.objects.filter(name=f"Bench review {events}", status=Exercise.Status.ENDED).order_by("-id").first()
 
@@ -375,6 +471,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="time exercises an earlier run built")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--profile", nargs="*", default=[], choices=["page", "replay", "json", "csv", "pdf"])
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers serving the HTTP timings")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     demo = load_demo()
@@ -405,17 +502,50 @@ def main() -> None:
         profile(client, path, name)
     if not args.repeats:
         return
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for size, exercise in built.items():
         results[size] = {
-            name: timed(client, path, args.pdf_repeats if name == "pdf" else args.repeats, check)
+            name: timed(client, path, args.repeats, check)
             for name, (path, check) in requests_for(exercise).items()
+            if name in IN_PROCESS
         }
+    server = Server(args.workers)
+    try:
+        cookie = client.cookies["sessionid"].value
+        for exercise in built.values():  # warm-up of each worker: imports, templates, fonts
+            for path, _check in requests_for(exercise).values():
+                for _ in range(args.workers):
+                    server.get(path, cookie)
+        over_http = {
+            size: {name: streamed(server, cookie, *requests_for(exercise)[name], args.repeats) for name in STREAMED}
+            for size, exercise in built.items()
+        }
+        pdfs = {size: printed(server, cookie, exercise, args.pdf_repeats) for size, exercise in built.items()}
+    finally:
+        server.stop()
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     small, large = args.baseline, args.events
+    print("\nIn process (Django's Client):")
     print(f"{'':<8}{'cold ms':>20}{'warm ms':>20}{'ratio':>14}{'bytes':>20}")
     print(f"{'request':<8}" + f"{small:>10}{large:>10}" * 2 + f"{'cold':>7}{'warm':>7}" + f"{small:>10}{large:>10}")
     for name in results[small]:
         (sc, sw, sb), (lc, lw, lb) = results[small][name], results[large][name]
         print(f"{name:<8}{sc:>10.1f}{lc:>10.1f}{sw:>10.1f}{lw:>10.1f}{lc / sc:>7.1f}{lw / sw:>7.1f}{sb:>10}{lb:>10}")
+    print(f"\nOver HTTP (uvicorn, {args.workers} workers), first byte / whole, ms:")
+    columns = ("cold first", "cold whole", "warm first", "warm whole")
+    print(f"{'request':<8}{'events':>8}" + "".join(f"{c:>12}" for c in columns) + f"{'bytes':>11}")
+    for size in (small, large):
+        for name in STREAMED:
+            (cf, cw), (wf, ww), nbytes = over_http[size][name]
+            print(f"{name:<8}{size:>8}{cf:>12.1f}{cw:>12.1f}{wf:>12.1f}{ww:>12.1f}{nbytes:>11}")
+    for name in STREAMED:
+        (cf, cw), (wf, ww), _ = over_http[large][name]
+        (bcf, bcw), (bwf, bww), _ = over_http[small][name]
+        print(f"{name:<8}{'ratio':>8}{cf / bcf:>12.1f}{cw / bcw:>12.1f}{wf / bwf:>12.1f}{ww / bww:>12.1f}")
+    print("\nPDF over HTTP: first download (printed) / second (kept), ms:")
+    for size in (small, large):
+        first, second, same = pdfs[size]
+        print(f"pdf     {size:>8}{first:>12.1f}{second:>12.1f}   ratio {first / second:.0f}   same bytes: {same}")
 
 
 if __name__ == "__main__":

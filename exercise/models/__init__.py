@@ -23,6 +23,7 @@ from exercise.models.review import (
     ImprovementItem,
     ObjectiveFinding,
     ParticipantFeedback,
+    ReviewPdf,
 )
 from exercise.models.runs import Exercise, ExerciseInject, Player, Team
 from exercise.models.scenarios import Expectation, Inject, MediaItem, Objective, Persona, Scenario, ScenarioTeam
@@ -59,6 +60,7 @@ __all__ = [
     "Player",
     "Rating",
     "Report",
+    "ReviewPdf",
     "Scenario",
     "ScenarioDraft",
     "ScenarioTeam",

@@ -107,3 +107,20 @@ class FeedbackReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"player {self.player_id} answered"
+
+
+class ReviewPdf(models.Model):
+    """The review as last printed, one per exercise, served again while what it was printed
+    from is unchanged: the log up to ``last_seq`` (notes and ratings are events) and the
+    parts written outside the log, by their digest (``written``). A newer log or a changed
+    finding, hotwash note, plan item, feedback or audit entry makes it stale; the next
+    print replaces it. Kept in the database, so it outlives restarts and goes with its exercise."""
+
+    exercise = models.OneToOneField(Exercise, on_delete=models.CASCADE, primary_key=True, related_name="review_pdf")
+    last_seq = models.PositiveIntegerField()
+    written = models.CharField(max_length=64, help_text="SHA-256 of what the review holds besides the log.")
+    pdf = models.BinaryField()
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"review PDF of {self.exercise_id} at seq {self.last_seq}"

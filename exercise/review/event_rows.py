@@ -7,11 +7,12 @@ its marking.
 """
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from exercise.catalogue import sentence
 from exercise.models import Exercise
-from exercise.review.loading import review_events
+from exercise.review.loading import events_in_chunks
 from exercise.roles import Caller, require_staff
 
 COLUMNS = (
@@ -65,6 +66,17 @@ def row(event: dict[str, Any], classification: str = "") -> list[Any]:
 
 def rows(*, caller: Caller, exercise: Exercise) -> list[list[Any]]:
     """The header, then one row per event in seq order."""
+    return [line for chunk in rows_in_chunks(caller=caller, exercise=exercise) for line in chunk]
+
+
+def rows_in_chunks(*, caller: Caller, exercise: Exercise) -> Iterator[list[list[Any]]]:
+    """The same rows a chunk at a time, the header alone first, for a file sent while the
+    log is still being read. The caller is checked now, not when the first chunk is asked for."""
     require_staff(caller)
-    marking = exercise.scenario.classification
-    return [list(COLUMNS)] + [row(event, marking) for event in review_events(exercise)]
+    return _chunks(exercise, exercise.scenario.classification)
+
+
+def _chunks(exercise: Exercise, marking: str) -> Iterator[list[list[Any]]]:
+    yield [list(COLUMNS)]
+    for events in events_in_chunks(exercise):
+        yield [row(event, marking) for event in events]

@@ -4,6 +4,9 @@ Everything but the written parts is computed from the scenario and the log, so t
 review can be shown at any moment, live or long after the end.
 """
 
+import hashlib
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +73,36 @@ def source(exercise: Exercise) -> Source:
     return held
 
 
+def written_parts(*, caller: Caller, exercise: Exercise) -> dict[str, Any]:
+    """What the review holds that is not in the log: written by staff (findings, the
+    hotwash, the plan, the audit trail of their changes) and by players (feedback)."""
+    require_staff(caller)
+    return {
+        "findings": plan.saved_findings(exercise),
+        "hotwash": plan.hotwash_notes(exercise),
+        "improvements": plan.improvements(caller=caller, exercise=exercise),
+        "feedback": feedback.summary(exercise),
+        "audit": audit.trail(caller=caller, exercise=exercise),
+    }
+
+
+def printed_from(*, caller: Caller, exercise: Exercise) -> tuple[int, str]:
+    """What a printed review shows, short of the log itself: the last seq of the log, and
+    a digest of everything else it is made of (the exercise, its scenario and teams, and
+    the written parts), so that a print can be kept until one of them changes. The clock
+    is part of it: a running exercise's review changes as its time passes."""
+    require_staff(caller)
+    outside_the_log = {
+        "exercise": [exercise.name, exercise.status, exercise.speed, str(exercise.started_at), str(exercise.ended_at)],
+        "duration": clock.exercise_time(exercise),
+        "scenario": scenario_spec(exercise.scenario),
+        "teams": _teams(exercise),
+        "written": written_parts(caller=caller, exercise=exercise),
+    }
+    text = json.dumps(outside_the_log, sort_keys=True, default=str)
+    return exercise.last_seq, hashlib.sha256(text.encode()).hexdigest()
+
+
 def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict[str, Any]:
     """Everything the review page shows; the timeline may be left out for pages that page it."""
     require_staff(caller)
@@ -81,6 +114,7 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
     ]
     keys = [t["key"] for t in teams]
     overrides = spec.get("scoring", {}).get("trust")
+    written = written_parts(caller=caller, exercise=exercise)
     result = {
         # The marking first, as on the first line of every exercise document; None for none.
         "classification": spec["classification"] or None,
@@ -96,7 +130,7 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
         },
         "scenario": {"key": spec["key"], "title": spec["title"], "summary": spec["summary"]},
         "teams": teams,
-        "objectives": analysis.objectives(spec, board, plan.saved_findings(exercise)),
+        "objectives": analysis.objectives(spec, board, written["findings"]),
         "injects": analysis.inject_responses(spec, board, events),
         "scores": board,
         # Staff only, as the whole review: every team's brief beside its national results.
@@ -110,16 +144,23 @@ def review(*, caller: Caller, exercise: Exercise, timeline: bool = True) -> dict
         },
         "statements": joint_statements(events),
         "notes": [timeline_row(e) for e in events if e["kind"] == "note.added"],
-        "hotwash": plan.hotwash_notes(exercise),
-        "improvements": plan.improvements(caller=caller, exercise=exercise),
-        "feedback": feedback.summary(exercise),
+        "hotwash": written["hotwash"],
+        "improvements": written["improvements"],
+        "feedback": written["feedback"],
         # The log's hash chain as it stands: its head vouches for every event up to it.
         "chain": {"head": chain.head(exercise), "events": len(events)},
-        "audit": audit.trail(caller=caller, exercise=exercise),
+        "audit": written["audit"],
     }
     if timeline:
         result["timeline"] = [timeline_row(e) for e in events]
     return result
+
+
+def timeline_in_chunks(*, caller: Caller, exercise: Exercise, size: int = 1000) -> Iterator[list[dict[str, Any]]]:
+    """The whole timeline as ``review`` gives it, ``size`` rows at a time."""
+    require_staff(caller)
+    events = source(exercise).events
+    return ([timeline_row(e) for e in events[start : start + size]] for start in range(0, len(events), size))
 
 
 def timeline(

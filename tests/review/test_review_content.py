@@ -461,7 +461,7 @@ def csv_rows(karst_run) -> list[list[str]]:
     response = staff_client(karst_run.facilitator).get(f"/exercises/{karst_run.exercise.pk}/events.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.reader(io.StringIO(builders.whole(response).content.decode("utf-8"))))
 
 
 def test_csv_has_the_documented_header_and_one_row_per_event(karst_run, csv_rows):

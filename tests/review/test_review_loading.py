@@ -4,6 +4,7 @@ and the cached copy follows the log as it grows."""
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from exercise import evaluation, exercises
 from exercise.demo import load_demo
@@ -52,3 +53,18 @@ def test_the_cached_log_gains_an_event_appended_after_it_was_read(db):
         before[-1]["seq"],
         note.data["text"],
     )
+
+
+def test_the_log_in_pages_is_the_log_read_whole(db):
+    exercise = exercises.get_exercise(load_demo().played.pk)
+    cache.clear()
+    whole = loading._read(exercise)
+
+    paged = list(loading.events_in_chunks(exercise, size=7))  # from the database, a page at a time
+    cached = loading.review_events(exercise)
+    from_the_cache = list(loading.events_in_chunks(exercise, size=7))
+
+    assert len(whole) == exercise.last_seq > 40
+    for chunks in (paged, from_the_cache):
+        assert [len(chunk) for chunk in chunks[:-1]] == [7] * (len(chunks) - 1)
+        assert [event for chunk in chunks for event in chunk] == whole == cached

@@ -62,7 +62,7 @@ def test_the_review_json_leads_with_the_marking(karst_run, facilitator, unmarked
 def test_every_row_of_events_csv_carries_the_marking(karst_run, facilitator, unmarked):
     def rows(member, exercise_id):
         response = staff_client(member).get(f"/exercises/{exercise_id}/events.csv")
-        return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+        return list(csv.reader(io.StringIO(builders.whole(response).content.decode("utf-8"))))
 
     header, *marked = rows(karst_run.facilitator, karst_run.exercise.pk)
     assert header[-1] == "classification"
