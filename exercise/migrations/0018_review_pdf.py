@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercise', '0016_scenario_tags'),
+        ('exercise', '0017_scenario_drafts'),
     ]
 
     operations = [
