@@ -73,8 +73,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.hold_timer: asyncio.Task | None = None
         self.holds = 0  # numbers the timers, so that a cancelled one's message is ignored
         self.hold_since = 0.0
-        self.inbox: Inbox = Inbox()
-        self.forwarding: asyncio.Task | None = None
+        self.inbox = Inbox()
         self.fanout = fanout()
 
         request = admission.Request(
@@ -100,13 +99,12 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             self.group = None
             raise
         await self._send_from_log()
-        self.forwarding = asyncio.create_task(self._forward())
+        self.inbox.start(self._forward)
 
     async def disconnect(self, code: int) -> None:
         if self.hold_timer is not None:
             self.hold_timer.cancel()
-        if self.forwarding is not None:
-            self.forwarding.cancel()
+        self.inbox.stop()
         if self.group:
             await self.fanout.leave(self.group, self.inbox)
             await database_sync_to_async(presence.left)(self.exercise_id, self.audience)
@@ -114,24 +112,27 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.close(code=CLOSE_BAD_REQUEST)
 
-    async def _forward(self) -> None:
-        """The inbox's messages, one after another: live events and the hold's timer.
+    async def _forward(self, message: dict) -> bool:
+        """One message of the inbox, in turn: a live event or the hold's timer. Whether to
+        go on forwarding.
 
         Not through Channels' dispatch, which would hop to the database thread for each
         (the handlers here reach the database only through database_sync_to_async).
         """
-        handlers = {"event.message": self.event_message, "hold.expired": self.hold_expired}
         try:
-            while True:
-                message = await self.inbox.get()
-                await handlers[message["type"]](message)
+            if message["type"] == "hold.expired":
+                await self.hold_expired(message)
+            else:
+                await self.event_message(message)
         except asyncio.CancelledError:
             raise
         except OSError:  # the client went away (uvicorn's ClientDisconnected): its disconnect follows
-            return
+            return False
         except Exception:  # as an exception in a Channels handler would, it ends the socket
             logger.exception("exercise %s socket: forwarding failed", self.exercise_id)
             await self.close()
+            return False
+        return True
 
     async def event_message(self, message: dict) -> None:
         if message["seq"] <= self.last_sent:

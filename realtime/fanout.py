@@ -6,8 +6,8 @@ hops to the one database thread (``aclose_old_connections``) before every handle
 a thousand sockets in a process that thread hop, queued behind every other socket's,
 dominated the fan-out. Here the process subscribes once per group, decodes each event
 once, and puts the same message into the inbox of every local socket in the group; each
-socket forwards from its inbox in order (realtime.consumers). A socket's inbox has no
-capacity, as the pub/sub layer's channels had none, so nothing is dropped here.
+socket's messages are handled from its inbox in order (realtime.consumers). A socket's
+inbox has no capacity, as the pub/sub layer's channels had none, so nothing is dropped here.
 
 Messages must name their group (``"group"``), as exercise.events.send_all does: the
 process's one channel receives every group it is in, and routes by that name alone.
@@ -15,13 +15,63 @@ process's one channel receives every group it is in, and routes by that name alo
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
 
-Inbox = asyncio.Queue  # of layer messages (dicts), shared between sockets: read, never changed
+Handler = Callable[[dict], Awaitable[bool]]
+
+
+class Inbox:
+    """One socket's messages (layer messages, shared between sockets: read, never changed),
+    handled one at a time in arrival order once started.
+
+    A task runs only while messages wait: a socket's own queue and a task waiting on it
+    cost about 4.5 KB each, most sockets are idle most of the time, and a process holds
+    thousands of them (docs/benchmarks.md).
+    """
+
+    __slots__ = ("_handle", "_pending", "_task")
+
+    def __init__(self) -> None:
+        self._handle: Handler | None = None
+        self._pending: list[dict] = []
+        self._task: asyncio.Task | None = None
+
+    def put_nowait(self, message: dict) -> None:
+        self._pending.append(message)
+        if self._handle is not None and self._task is None:
+            self._task = asyncio.create_task(self._drain())
+
+    def start(self, handle: Handler) -> None:
+        """From now on each message, those waiting first, goes to ``handle``, which answers
+        whether to go on: after a False no message is handled any more."""
+        self._handle = handle
+        if self._pending and self._task is None:
+            self._task = asyncio.create_task(self._drain())
+
+    def stop(self) -> None:
+        self._handle = None
+        self._pending = []
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending and self._handle is not None:
+                batch, self._pending = self._pending, []
+                for message in batch:
+                    if self._handle is None or not await self._handle(message):
+                        self._handle = None
+                        self._pending = []
+                        return
+        finally:
+            if self._task is asyncio.current_task():
+                self._task = None
 
 
 class Fanout:
