@@ -1,6 +1,6 @@
 """bench/catchup: how fast a socket that missed many events catches up, against a GET of them.
 
-    python bench/catchup/run.py [--missed 1000 --resumes 100 --workers 1]
+    python bench/catchup/run.py [--missed 1000 --resumes 100 --workers 1 --ws auto]
 
 Against the production configuration (uvicorn serving config.asgi with the README's
 options, the channels-redis pub/sub layer, PostgreSQL; the events are written here
@@ -50,6 +50,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--resumes", type=int, default=100, help="GETs and socket resumes, each")
     parser.add_argument("--teams", type=int, default=4)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers")
+    parser.add_argument("--ws", default="auto", help="uvicorn's --ws (the README's: its default)")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_catchup")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
     parser.add_argument("--own-redis", action="store_true", help="start a private redis-server instead")
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     parley_side.close_all_connections()
     port = processes.free_port()
     load_before = os.getloadavg()
-    options = servers.ServerOptions(workers=args.workers, deflate=False)
+    options = servers.ServerOptions(workers=args.workers, deflate=False, ws=args.ws)
     with processes.Processes(workdir / "parley", cwd=ROOT, env=env) as procs:
         procs.logs.mkdir()
         procs.start("uvicorn", servers.uvicorn_argv("config.asgi:application", port, options, factory=False))
@@ -103,6 +104,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "load_after": os.getloadavg(),
         "missed": args.missed,
         "workers": args.workers,
+        "ws": args.ws,
         **figures,
     }
 
@@ -214,7 +216,7 @@ def console(results: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"{results['command']}  ({results['machine']}; load {load[0]} before, {load[1]} after)",
-            f"{results['missed']} missed events, uvicorn x{results['workers']}",
+            f"{results['missed']} missed events, uvicorn x{results['workers']} --ws {results['ws']}",
             f"{'':<24}{'p50':>10}{'p99':>10}{'max':>10}",
             f"{'GET /events?after= (ms)':<24}{get['p50']:>10.1f}{get['p99']:>10.1f}{get['max']:>10.1f}",
             f"{'socket resume (ms)':<24}{socket['p50']:>10.1f}{socket['p99']:>10.1f}{socket['max']:>10.1f}",

@@ -17,12 +17,13 @@ class ServerOptions:
     workers: int
     deflate: bool  # uvicorn's --ws-per-message-deflate
     profiled: bool = False  # Parley under cProfile (profiled.py)
+    ws: str = "auto"  # uvicorn's --ws; the README leaves it at its default
 
 
 def uvicorn_argv(app: str, port: int, options: ServerOptions, *, factory: bool) -> list[str]:
     argv = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
     argv += ["--workers", str(options.workers)]
-    argv += ["--ws-per-message-deflate", "true" if options.deflate else "false"]
+    argv += ["--ws", options.ws, "--ws-per-message-deflate", "true" if options.deflate else "false"]
     return [*argv, "--factory"] if factory else argv
 
 
