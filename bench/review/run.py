@@ -27,7 +27,7 @@ share the cache that "cold" clears.
 ``--reuse`` times exercises built by an earlier run with the same sizes instead of
 building them again. ``--profile NAME ...`` then writes pyinstrument profiles of a cold and a
 warm request of the large exercise to /tmp (page, replay, json, csv or pdf); ``--repeats 0``
-skips the timings.
+skips the timings; ``--only json csv`` times only the requests named.
 """
 
 import argparse
@@ -472,6 +472,9 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--profile", nargs="*", default=[], choices=["page", "replay", "json", "csv", "pdf"])
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers serving the HTTP timings")
+    parser.add_argument(
+        "--only", nargs="+", default=[*IN_PROCESS, *STREAMED, "pdf"], choices=[*IN_PROCESS, *STREAMED, "pdf"]
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     demo = load_demo()
@@ -494,8 +497,9 @@ def main() -> None:
     # render to capture contexts, which would slow the pages down.
     client = Client(HTTP_HOST="localhost")
     client.force_login(facilitator)
-    for path, check in requests_for(built[args.baseline]).values():  # warm-up: imports, templates, fonts
-        timed(client, path, 0, check)
+    for name, (path, check) in requests_for(built[args.baseline]).items():  # warm-up: imports, templates, fonts
+        if name in args.only:
+            timed(client, path, 0, check)
     results = {}
     for name in args.profile:
         path, _check = requests_for(built[args.events])[name]
@@ -507,20 +511,25 @@ def main() -> None:
         results[size] = {
             name: timed(client, path, args.repeats, check)
             for name, (path, check) in requests_for(exercise).items()
-            if name in IN_PROCESS
+            if name in IN_PROCESS and name in args.only
         }
+    names = [name for name in STREAMED if name in args.only]  # over HTTP
     server = Server(args.workers)
     try:
         cookie = client.cookies["sessionid"].value
         for exercise in built.values():  # warm-up of each worker: imports, templates, fonts
-            for path, _check in requests_for(exercise).values():
-                for _ in range(args.workers):
+            for name, (path, _check) in requests_for(exercise).items():
+                for _ in range(args.workers if name in args.only else 0):
                     server.get(path, cookie)
         over_http = {
-            size: {name: streamed(server, cookie, *requests_for(exercise)[name], args.repeats) for name in STREAMED}
+            size: {name: streamed(server, cookie, *requests_for(exercise)[name], args.repeats) for name in names}
             for size, exercise in built.items()
         }
-        pdfs = {size: printed(server, cookie, exercise, args.pdf_repeats) for size, exercise in built.items()}
+        pdfs = {
+            size: printed(server, cookie, exercise, args.pdf_repeats)
+            for size, exercise in built.items()
+            if "pdf" in args.only
+        }
     finally:
         server.stop()
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -535,13 +544,15 @@ def main() -> None:
     columns = ("cold first", "cold whole", "warm first", "warm whole")
     print(f"{'request':<8}{'events':>8}" + "".join(f"{c:>12}" for c in columns) + f"{'bytes':>11}")
     for size in (small, large):
-        for name in STREAMED:
+        for name in names:
             (cf, cw), (wf, ww), nbytes = over_http[size][name]
             print(f"{name:<8}{size:>8}{cf:>12.1f}{cw:>12.1f}{wf:>12.1f}{ww:>12.1f}{nbytes:>11}")
-    for name in STREAMED:
+    for name in names:
         (cf, cw), (wf, ww), _ = over_http[large][name]
         (bcf, bcw), (bwf, bww), _ = over_http[small][name]
         print(f"{name:<8}{'ratio':>8}{cf / bcf:>12.1f}{cw / bcw:>12.1f}{wf / bwf:>12.1f}{ww / bww:>12.1f}")
+    if not pdfs:
+        return
     print("\nPDF over HTTP: first download (printed) / second (kept), ms:")
     for size in (small, large):
         first, second, same = pdfs[size]

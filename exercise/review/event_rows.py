@@ -36,6 +36,11 @@ COLUMNS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# One encoder for every row's data: json.dumps with options builds a new one per call,
+# which was a third of the cost of a row (bench/review).
+_data_text = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def clock_text(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
@@ -59,7 +64,7 @@ def row(event: dict[str, Any], classification: str = "") -> list[Any]:
         _inert(actor.get("player", "")),
         _inert(actor.get("user", "")),
         _inert(sentence(event)),
-        json.dumps(event["data"], ensure_ascii=False, sort_keys=True),
+        _data_text(event["data"]),
         _inert(classification),
     ]
 
