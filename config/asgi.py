@@ -13,7 +13,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from players.hotline_http import HotlineMessages  # noqa: E402
-from realtime.auth import socket_auth  # noqa: E402
+from realtime.auth import SocketSession  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 # No blanket Origin check here: a token-authenticated socket needs no Origin (API.md);
@@ -21,7 +21,7 @@ from realtime.routing import websocket_urlpatterns  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": HotlineMessages(django_asgi_app),
-        "websocket": socket_auth(URLRouter(websocket_urlpatterns)),
+        "websocket": SocketSession(URLRouter(websocket_urlpatterns)),
     }
 )
 

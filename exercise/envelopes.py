@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Max, Q, QuerySet
@@ -19,21 +20,33 @@ def team_group(exercise_id: int, team_id: int) -> str:
 
 
 def envelope(event: Event, prev: int) -> dict[str, Any]:
+    return _envelope(event.seq, event.kind, event.at, event.exercise_time, event.actor, event.data, prev)
+
+
+# The columns an envelope is made of, read as plain values: a model instance per event
+# cost a replay of 1,000 events about 10 ms more than the values (bench/catchup).
+_COLUMNS = ("seq", "kind", "at", "exercise_time", "actor", "data")
+
+
+def _envelope(
+    seq: int, kind: str, at: datetime, exercise_time: float, actor: dict, data: dict, prev: int
+) -> dict[str, Any]:
     return {
-        "seq": event.seq,
+        "seq": seq,
         "prev": prev,
-        "kind": event.kind,
-        "at": event.at.isoformat(),
-        "exercise_time": event.exercise_time,
-        "actor": event.actor,
-        "data": event.data,
+        "kind": kind,
+        "at": at.isoformat(),
+        "exercise_time": exercise_time,
+        "actor": actor,
+        "data": data,
         # The sentence the event reads as, the same in the feed, the review and the exports.
-        "summary": sentence({"kind": event.kind, "actor": event.actor, "data": event.data}),
+        "summary": sentence({"kind": kind, "actor": actor, "data": data}),
     }
 
 
-def to_json(item: dict[str, Any]) -> str:
-    return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+# Made once: json.dumps with options builds an encoder per call, and a replay encodes an
+# envelope per event.
+to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def visible_to(exercise: Exercise | int, team: Team | None) -> QuerySet[Event]:
@@ -66,10 +79,11 @@ def visible_after(
     if limit is not None:
         events = events[:limit]
     # A page (a limited read) is read with one query, not a server-side cursor's three.
-    rows = events if limit is not None else events.iterator(chunk_size=500)
-    for event in rows:
-        yield envelope(event, prev)
-        prev = event.seq
+    columns = events.values_list(*_COLUMNS)
+    rows = columns if limit is not None else columns.iterator(chunk_size=500)
+    for seq, kind, at, exercise_time, actor, data in rows:
+        yield _envelope(seq, kind, at, exercise_time, actor, data, prev)
+        prev = seq
 
 
 def _last_visible(exercise: Exercise | int, team: Team | None, after: int) -> int:

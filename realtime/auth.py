@@ -1,9 +1,12 @@
 """Who opened the socket: a token in the query string, or the page's session."""
 
-from channels.auth import get_user
-from channels.middleware import BaseMiddleware
-from channels.sessions import CookieMiddleware, SessionMiddleware
+from dataclasses import dataclass
+from importlib import import_module
+
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils.functional import SimpleLazyObject
 
@@ -52,20 +55,41 @@ def caller_from_scope(scope: dict, token: str) -> tuple[Caller | None, bool]:
     return (caller_for_player(player), True) if player else (None, False)
 
 
-class LazyUser(BaseMiddleware):
-    """The session's user in ``scope["user"]``, as Channels' AuthMiddleware puts it, but read
-    only when asked for, on the database thread where the consumer authenticates: a socket
-    opened with a token never reads it, and none spends a trip to that one thread of the
-    process on it before the consumer's own (a reconnect storm queues every socket there)."""
+class SocketSession:
+    """The page's session and its user in the socket's scope (``scope["session"]``,
+    ``scope["user"]``), as Channels' AuthMiddlewareStack puts them, made for a socket that
+    only reads them:
+
+    - nothing wraps ``send``: Channels' SessionMiddleware looks at the session before every
+      frame, to save it if changed, which cost about 10 µs a frame, a third of a replay's
+      sending (docs/benchmarks.md); a socket never changes the session;
+    - the session and the user are read only when asked for, on the database thread where
+      the consumer authenticates: a socket opened with a token never reads them, and none
+      spends a trip to the process's one database thread on them first (a reconnect storm
+      queues every socket there);
+    - the scope is copied once, not once per middleware: each copy lives as long as the
+      socket (docs/benchmarks.md, memory per socket).
+    """
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     async def __call__(self, scope: dict, receive: object, send: object) -> object:
-        scope = dict(scope)
-        scope["user"] = SimpleLazyObject(lambda: get_user.func(scope))  # the sync function it wraps
-        # Not through BaseMiddleware.__call__, which would copy the scope once more: each
-        # copy stays alive as long as the socket does (docs/benchmarks.md, memory per socket).
+        session = self.session_store(_cookies(scope).get(settings.SESSION_COOKIE_NAME))
+        scope = dict(scope, session=session)
+        # Django's own reading of a request's user, which needs nothing of it but the session.
+        scope["user"] = SimpleLazyObject(lambda: auth.get_user(_Holding(session)))  # type: ignore[arg-type]
         return await self.inner(scope, receive, send)  # type: ignore[operator]
 
 
-def socket_auth(inner: object) -> object:
-    """Channels' AuthMiddlewareStack, with the user read lazily (LazyUser)."""
-    return CookieMiddleware(SessionMiddleware(LazyUser(inner)))
+def _cookies(scope: dict) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            return parse_cookie(value.decode("latin1"))
+    return {}
+
+
+@dataclass(frozen=True)
+class _Holding:
+    session: SessionBase

@@ -184,8 +184,13 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             self.hold_timer = None
 
     async def _send_live(self, message: dict) -> None:
-        await self.send(text_data=message["text"])
+        await self._send_frame(message["text"])
         self.last_sent = message["seq"]
+
+    async def _send_frame(self, text: str) -> None:
+        # Straight to the server, past the consumer's wrappers of send, which add nothing
+        # to a text frame but their cost, paid for every frame of a replay or a fan-out.
+        await self.base_send({"type": "websocket.send", "text": text})
 
     async def _send_from_log(self, before: int | None = None) -> None:
         """The log's events after the last sent (and before ``before``), a page at a time:
@@ -199,9 +204,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
                 following = asyncio.ensure_future(self._read_log_patiently(last, last, before, PAGE))
             try:
                 for seq, text in page:
-                    # Straight to the server, past the consumer's and the session's wrappers
-                    # of send, which add nothing to a text frame: a page is many frames.
-                    await self.base_send({"type": "websocket.send", "text": text})
+                    await self._send_frame(text)
                     self.last_sent = seq
             except BaseException:
                 if following is not None:

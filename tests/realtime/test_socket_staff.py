@@ -42,10 +42,39 @@ async def test_an_unassigned_staff_session_is_refused(facilitator, exercise):
     await database_sync_to_async(started)(facilitator, exercise)
     outsider = await database_sync_to_async(builders.staff)("evaluator", assigned=False)
     cookie = await database_sync_to_async(staff_cookie)(outsider.user)
-    headers = [
+    socket = await open_socket(exercise.pk, headers=session_headers(cookie))
+    assert await receive_close(socket) == 4404
+
+
+def session_headers(cookie: str) -> list[tuple[bytes, bytes]]:
+    return [
         (b"cookie", f"sessionid={cookie}".encode()),
         (b"host", b"localhost:8000"),
         (b"origin", b"http://localhost:8000"),
     ]
-    socket = await open_socket(exercise.pk, headers=headers)
-    assert await receive_close(socket) == 4404
+
+
+async def test_an_assigned_staff_session_streams(facilitator, exercise):
+    await database_sync_to_async(started)(facilitator, exercise)
+    evaluator = await database_sync_to_async(builders.staff)("evaluator")
+    cookie = await database_sync_to_async(staff_cookie)(evaluator.user)
+    socket = await open_socket(exercise.pk, headers=session_headers(cookie))
+    [frame] = await receive_until(socket, 1)
+    assert frame["kind"] == "exercise.started"
+    await socket.disconnect()
+
+
+async def test_a_session_whose_password_changed_since_is_refused(facilitator, exercise):
+    """The session's user is read as Django reads a request's: a session made before the
+    password changed no longer vouches for anyone."""
+    await database_sync_to_async(started)(facilitator, exercise)
+    evaluator = await database_sync_to_async(builders.staff)("evaluator")
+    cookie = await database_sync_to_async(staff_cookie)(evaluator.user)
+
+    def change_password() -> None:
+        evaluator.user.set_password("a-new-password-for-this-test")
+        evaluator.user.save()
+
+    await database_sync_to_async(change_password)()
+    socket = await open_socket(exercise.pk, headers=session_headers(cookie))
+    assert await receive_close(socket) == 4401
