@@ -16,6 +16,7 @@ order.
 import asyncio
 import logging
 import re
+from itertools import islice
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -196,10 +197,10 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         """The log's events after the last sent (and before ``before``), a page at a time:
         the next page is read while this one is sent, so that a socket far behind starts
         receiving at once, and the client reads while the server still reads the log."""
-        page = await self._read_log_patiently(self.last_sent, None, before, PAGE)
+        page, more = await self._read_log_patiently(self.last_sent, None, before, PAGE)
         while True:
             following = None
-            if len(page) == PAGE:  # a full page: there may be more
+            if more:
                 last = page[-1][0]  # visible to the audience: the next page's first prev
                 following = asyncio.ensure_future(self._read_log_patiently(last, last, before, PAGE))
             try:
@@ -212,11 +213,11 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
                 raise
             if following is None:
                 return
-            page = await following
+            page, more = await following
 
     async def _read_log_patiently(
         self, after: int, prev: int | None, before: int | None, size: int
-    ) -> list[tuple[int, str]]:
+    ) -> tuple[list[tuple[int, str]], bool]:
         """A page of the log's frames, however long the database takes to answer.
 
         Under overload a read can wait past the connection pool's timeout. Giving up would
@@ -238,11 +239,17 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
 
 def read_log(
     exercise_id: int, team: Team | None, after: int, prev: int | None, before: int | None, size: int
-) -> list[tuple[int, str]]:
-    """A page of ``size`` frames of the events the audience sees after ``after`` (and before
-    ``before``); ``prev``, when known, is the last of them at or before ``after``."""
-    events = visible_after(exercise_id, team, after, before=before, limit=size, prev=prev)
-    return [(item["seq"], to_json(item)) for item in events]
+) -> tuple[list[tuple[int, str]], bool]:
+    """A page of at most ``size`` frames of the events the audience sees after ``after``
+    (and before ``before``), and whether more follow; ``prev``, when known, is the last of
+    them at or before ``after``.
+
+    One event more than the page is read to tell: a full page would otherwise cost a
+    second read, empty when the log ends there, run while the page is sent and competing
+    with the sending for the interpreter."""
+    events = visible_after(exercise_id, team, after, before=before, limit=size + 1, prev=prev)
+    frames = [(item["seq"], to_json(item)) for item in islice(events, size)]
+    return frames, next(events, None) is not None
 
 
 # One per process, as the database thread it queues work on.

@@ -119,6 +119,29 @@ async def test_a_socket_far_behind_gets_every_page_once_in_order(exercise, facil
     await socket.disconnect()
 
 
+async def test_a_replay_ending_at_a_page_boundary_reads_the_log_once(exercise, facilitator, monkeypatch):
+    """A page exactly full is not followed by a read that finds nothing."""
+    room = await database_sync_to_async(started_with_players)(exercise, facilitator, per_team=1)
+    arc, bor = room["teams"]["ARC"], room["teams"]["BOR"]
+    await database_sync_to_async(append_for)(exercise, [arc, bor], 5)
+    everything = await expected_seqs(exercise, arc)
+    monkeypatch.setattr(consumers, "PAGE", len(everything))
+    reads = recording_reads(monkeypatch)
+    socket = await open_socket(exercise.pk, token=room["tokens"]["ARC"][0])
+    frames = await receive_until(socket, everything[-1])
+    assert [frame["seq"] for frame in frames] == everything
+    assert reads == [(arc.pk, 0)]
+    # One event more, and the same page size: two reads, every event once.
+    await database_sync_to_async(append_for)(exercise, [arc], 1)
+    more = await expected_seqs(exercise, arc)
+    again = await open_socket(exercise.pk, token=room["tokens"]["ARC"][0])
+    frames = await receive_until(again, more[-1])
+    assert [frame["seq"] for frame in frames] == more
+    assert reads[1:] == [(arc.pk, 0), (arc.pk, more[-2])]
+    await socket.disconnect()
+    await again.disconnect()
+
+
 async def test_a_resume_from_the_middle_of_a_page_starts_after_it(exercise, facilitator, monkeypatch):
     monkeypatch.setattr(consumers, "PAGE", 4)
     room = await database_sync_to_async(started_with_players)(exercise, facilitator, per_team=1)
