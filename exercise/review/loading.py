@@ -56,8 +56,8 @@ def _read(exercise: Exercise) -> list[dict[str, Any]]:
 # PostgreSQL building each event as one JSON object (json_build_object) cost it three times
 # what the rows cost to read. The time comes as text in UTC, as isoformat() writes it short
 # of the zone: Django's loader of a time with its zone is Python, a third of the read.
-# Each event's recipients are the ids of their teams, looked up beside it on the (event,
-# team) index; their keys come from the exercise's teams, read once, rather than from a
+# Each event's recipients are the ids of their teams, looked up beside it on the
+# recipients' index by event; their keys come from the exercise's teams, read once, rather than from a
 # join per recipient, which cost twice as much (bench/review).
 _PAGE = """
 SELECT e.seq, e.kind, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), e.exercise_time,
@@ -96,7 +96,8 @@ def _pages(exercise: Exercise, size: int, last: int | None) -> Iterator[list[dic
 
     The connection is in pipeline mode meanwhile: the next page is asked for as soon as
     this one has arrived, before it is made into events and handed on, so PostgreSQL reads
-    it while Python works (on this 2-core machine, a fifth of a read of 20,000 events)."""
+    it while Python works (20,000 events on this 2-core machine: 270-410 ms against
+    400-430 ms one page after the other)."""
     bound = (1 << 63) - 1 if last is None else last
     with connection.cursor() as cursor:
         cursor.execute(_TEAMS, {"exercise": exercise.pk})
