@@ -37,8 +37,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # One encoder for every row's data: json.dumps with options builds a new one per call,
-# which was a third of the cost of a row (bench/review).
-_data_text = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+# which was a third of the cost of a row (bench/review). Data parsed from JSON holds no
+# cycles to look for.
+_data_text = json.JSONEncoder(ensure_ascii=False, sort_keys=True, check_circular=False).encode
 
 
 def clock_text(seconds: float) -> str:
@@ -50,13 +51,16 @@ def _inert(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def row(event: dict[str, Any], classification: str = "") -> list[Any]:
+def row(event: dict[str, Any], marking: str = "") -> list[Any]:
+    """An event's row; ``marking`` is the classification cell as written (``_inert``),
+    the same in every row."""
     actor = event["actor"]
+    seconds = event["exercise_time"]
     return [
         event["seq"],
         event["at"],
-        f"{event['exercise_time']:.3f}",
-        clock_text(event["exercise_time"]),
+        f"{seconds:.3f}",
+        clock_text(seconds),
         event["kind"],
         event["audience"],
         " ".join(event["recipients"]),
@@ -65,23 +69,20 @@ def row(event: dict[str, Any], classification: str = "") -> list[Any]:
         _inert(actor.get("user", "")),
         _inert(sentence(event)),
         _data_text(event["data"]),
-        _inert(classification),
+        marking,
     ]
 
 
-def rows(*, caller: Caller, exercise: Exercise) -> list[list[Any]]:
-    """The header, then one row per event in seq order."""
-    return [line for chunk in rows_in_chunks(caller=caller, exercise=exercise) for line in chunk]
-
-
 def rows_in_chunks(*, caller: Caller, exercise: Exercise) -> Iterator[list[list[Any]]]:
-    """The same rows a chunk at a time, the header alone first, for a file sent while the
-    log is still being read. The caller is checked now, not when the first chunk is asked for."""
+    """The header alone, then one row per event in seq order, a chunk at a time, for a file
+    sent while the log is still being read. The caller is checked now, not when the first
+    chunk is asked for."""
     require_staff(caller)
     return _chunks(exercise, exercise.scenario.classification)
 
 
-def _chunks(exercise: Exercise, marking: str) -> Iterator[list[list[Any]]]:
+def _chunks(exercise: Exercise, classification: str) -> Iterator[list[list[Any]]]:
     yield [list(COLUMNS)]
+    marking = _inert(classification)
     for events in events_in_chunks(exercise):
         yield [row(event, marking) for event in events]

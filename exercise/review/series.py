@@ -51,12 +51,12 @@ def trust_evolution(
 def network(events: list[dict[str, Any]], teams: list[str]) -> list[dict[str, Any]]:
     """Who talked to whom, how often, and through which instrument (pairs unordered)."""
     counts: Counter[tuple[str, str, str]] = Counter()
-    known = set(teams)
+    rank = {key: position for position, key in enumerate(teams)}  # keys are unique: as teams.index, without its scan
     for event in events:
         for a, b, instrument in contacts(event):
-            if a in known and b in known:
-                first, second = sorted((a, b), key=teams.index)
-                counts[(first, second, instrument)] += 1
+            if a in rank and b in rank:
+                pair = (a, b) if rank[a] <= rank[b] else (b, a)
+                counts[(*pair, instrument)] += 1
     return [
         {"teams": [a, b], "instrument": instrument, "count": count}
         for (a, b, instrument), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
