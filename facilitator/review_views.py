@@ -1,6 +1,8 @@
 """The after-action review pages: the review itself, its replay, what facilitators write
 into it, and the PDF and CSV exports."""
 
+import csv
+import io
 import math
 from collections.abc import Callable, Iterator
 from functools import wraps
@@ -17,7 +19,7 @@ from exercise.errors import DomainError, NotFound
 from exercise.models import Exercise, ImprovementItem
 from exercise.review import event_rows, plan, report
 from exercise.roles import Role
-from facilitator import charts, csv_text
+from facilitator import charts
 from facilitator import review_pdf as printed
 from facilitator.access import staff_page
 from facilitator.forms import FindingsForm, HotwashForm, ImprovementForm
@@ -222,8 +224,13 @@ def review_pdf(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 
 def _csv_text(chunks: Iterator[list[list[Any]]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     for rows in chunks:
-        yield csv_text.lines(rows).encode()
+        writer.writerows(rows)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 @staff_page
