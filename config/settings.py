@@ -166,6 +166,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # rolls back on its own, and the next tick redoes whatever did not happen. (Celery 6 will
 # cancel such tasks by default, and warns until this is said.)
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Printing a long exercise's review takes seconds of a worker process; the clock's
+# ticks and releases must never queue behind it (several exercises ending together would
+# take every process of a shared worker), so prints go to a queue of their own, which a
+# worker of its own consumes (README, docs/operator-guide.md).
+CELERY_TASK_ROUTES = {"facilitator.tasks.print_review": {"queue": "prints"}}
 CELERY_BEAT_SCHEDULE = {
     # Each tick expires quickly: after an outage, a backlog of stale ticks is useless.
     "clock-tick": {"task": "exercise.tasks.tick", "schedule": 1.0, "options": {"expires": 5}},

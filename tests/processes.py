@@ -247,19 +247,20 @@ def engine_env(transactional_db, broker_url: str, tmp_path: Path) -> dict[str, s
 
 @pytest.fixture
 def start_worker(engine_env: dict[str, str], spawn) -> Callable[..., Process]:
-    """Launch a worker named ``name``; `wait_ready` tells when it consumes.
+    """Launch a worker named ``name`` consuming ``queues`` (the clock's, by default; the
+    README's printer consumes "prints"); `wait_ready` tells when it consumes.
 
     By default a lean one that starts fast; ``as_deployed`` runs the operator guide's
     command instead (prefork pool, gossip, mingle and heartbeats), for the faults.
     """
 
-    def start_worker(name: str, *, as_deployed: bool = False) -> Process:
-        argv = [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO"]
+    def start_worker(name: str, *, queues: str = "celery", as_deployed: bool = False) -> Process:
+        argv = [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "--queues", queues]
         argv += ["--hostname", f"{name}-{uuid.uuid4().hex[:8]}@%h"]
         if as_deployed:
             argv += ["--concurrency", "2"]
         else:
-            argv += ["--pool", POOL, "--concurrency", "4", "--queues", "celery"]
+            argv += ["--pool", POOL, "--concurrency", "4"]
             argv += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         return spawn(name, argv, env=engine_env, ready_line=" ready.")
 

@@ -28,14 +28,14 @@ def uvicorn_argv(app: str, port: int, options: ServerOptions, *, factory: bool) 
 
 
 def start_parley(procs: Processes, port: int, options: ServerOptions) -> int:
-    """uvicorn, a Celery worker and Celery beat; the uvicorn pid once all three are up."""
+    """uvicorn, the clock's Celery worker and Celery beat; the uvicorn pid once all three are up."""
     if options.profiled:
         argv = uvicorn_argv("bench.fanout.profiled:parley", port, options, factory=True)
     else:
         argv = uvicorn_argv("config.asgi:application", port, options, factory=False)
     server = procs.start("uvicorn", argv)
     celery = [sys.executable, "-m", "celery", "-A", "config"]
-    worker = procs.start("celery-worker", [*celery, "worker", "--loglevel", "INFO"])
+    worker = procs.start("celery-worker", [*celery, "worker", "--queues", "celery", "--loglevel", "INFO"])
     beat_schedule = procs.logs / "beat-schedule"
     beat = procs.start("celery-beat", [*celery, "beat", "--loglevel", "INFO", "--schedule", str(beat_schedule)])
     wait_for_server(procs, server, port, options)

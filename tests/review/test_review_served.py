@@ -1,5 +1,5 @@
-"""The review's exports as production serves them: a Celery worker prints the PDF when an
-exercise ends, and uvicorn streams the JSON review and events.csv.
+"""The review's exports as production serves them: the printer's Celery worker prints the
+PDF when an exercise ends, and uvicorn streams the JSON review and events.csv.
 
 Transactional, unlike the other review modules: the worker and the server read what the
 test commits. It plays no module-wide run, so its flush takes nothing from the others."""
@@ -27,17 +27,19 @@ def staff_client(member: builders.Staff) -> Client:
     return client
 
 
-def test_ending_an_exercise_has_a_worker_print_the_review_served_as_kept(facilitator, start_worker):
-    worker = start_worker("w1")
-    wait_ready(worker)
+def test_ending_an_exercise_has_the_printer_print_the_review_served_as_kept(facilitator, start_worker):
+    clock, printer = start_worker("clock"), start_worker("printer", queues="prints")
+    wait_ready(clock, printer)
     exercise = running_exercise(facilitator, SCRIPTED)
     ended = transition(facilitator, exercise, "end")
 
-    wait_until(lambda: ReviewPdf.objects.filter(exercise=ended).exists(), 60, lambda: worker.text()[-3000:])
+    wait_until(lambda: ReviewPdf.objects.filter(exercise=ended).exists(), 60, lambda: printer.text()[-3000:])
     kept = ReviewPdf.objects.get(exercise=ended)
     assert kept.last_seq == ended.last_seq
-    assert worker.succeeded("facilitator.tasks.print_review") == 1
-    assert_no_task_failures(worker)
+    assert printer.succeeded("facilitator.tasks.print_review") == 1
+    # The print went to the printer's queue alone: the clock's worker never held it.
+    assert "Task facilitator.tasks.print_review[" not in clock.text()
+    assert_no_task_failures(clock, printer)
 
     printed = Prints.count
     response = staff_client(facilitator).get(f"/exercises/{ended.pk}/review.pdf")
