@@ -97,10 +97,15 @@ def visible_seqs(exercise_id: int) -> dict[str, list[int]]:
     }
 
 
+def releases(exercise_id: int) -> list[tuple[float, float]]:
+    """Each scripted inject's due time and the seconds it went out after it (exercise time)."""
+    released = Event.objects.filter(exercise_id=exercise_id, kind="inject.released", actor={"system": True})
+    return [(event.data["due_at"], event.exercise_time - event.data["due_at"]) for event in released]
+
+
 def lateness(exercise_id: int) -> list[float]:
     """Seconds each scripted inject went out after its due time (exercise time, speed 1)."""
-    released = Event.objects.filter(exercise_id=exercise_id, kind="inject.released", actor={"system": True})
-    return [event.exercise_time - event.data["due_at"] for event in released]
+    return [late for _due, late in releases(exercise_id)]
 
 
 def burst(*, exercise_id: int, count: int, rate: float) -> dict[str, Any]:

@@ -24,7 +24,6 @@ release, of those due while the prints ran, and how long the prints took.
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.fanout import analysis, report  # noqa: E402
 from bench.fanout.environment import flush_redis, production_env, setup_django  # noqa: E402
 from bench.fanout.processes import Processes, wait_for_log, wait_until  # noqa: E402
 from bench.fanout.workload import plan  # noqa: E402
@@ -52,7 +52,7 @@ TEAMS = 2
 def run_shape(shape: str, args: argparse.Namespace, env: dict[str, str], logs: Path) -> dict[str, Any]:
     from bench.fanout import parley_side
     from exercise import clock, exercises
-    from exercise.models import Event, Exercise, ReviewPdf
+    from exercise.models import Exercise, ReviewPdf
     from exercise.roles import Role, caller_for_user
     from exercise.scenarios import import_scenario
     from exercise.staff import create_staff
@@ -102,19 +102,14 @@ def run_shape(shape: str, args: argparse.Namespace, env: dict[str, str], logs: P
         prints_took = time.monotonic() - queued
         wait_until(lambda: parley_side.scripted_pending(exercise.pk) == 0, beat, procs.log("beat"), 300, "the releases")
 
-    released = Event.objects.filter(exercise_id=exercise.pk, kind="inject.released", actor={"system": True})
-    late = [(event.data["due_at"], event.exercise_time - event.data["due_at"]) for event in released]
+    late = parley_side.releases(exercise.pk)
     during = [seconds for due, seconds in late if queued_at <= due <= queued_at + prints_took]
     exercises.change_status(caller=caller, exercise_id=exercise.pk, transition="end")
     return {"all": [seconds for _, seconds in late], "during": during, "prints_took": prints_took}
 
 
 def figures(seconds: list[float]) -> str:
-    if not seconds:
-        return "-"
-    ms = sorted(value * 1000 for value in seconds)
-    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
-    return f"{statistics.median(ms):.0f} / {p99:.0f} / {ms[-1]:.0f}"
+    return report.lateness({"lateness": analysis.distribution_ms(seconds)}) if seconds else "-"
 
 
 def main() -> None:
